@@ -1,0 +1,35 @@
+# Helpers that give every Deskboard target the same compiler settings.
+
+# Our own code compiles as C++20 with warnings as errors.
+function(deskboard_strict target)
+    target_compile_features(${target} PUBLIC cxx_std_20)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+endfunction()
+
+# A Qt-using target: moc on, strict warnings, no implicit string casts.
+function(deskboard_qt_target target)
+    deskboard_strict(${target})
+    set_target_properties(${target} PROPERTIES AUTOMOC ON)
+    target_compile_definitions(${target} PRIVATE
+        QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_URL_CAST_FROM_STRING
+        QT_NO_CAST_FROM_BYTEARRAY QT_USE_QSTRINGBUILDER)
+endfunction()
+
+# deskboard_add_test(<folder> <subject> SOURCES ... LIBS ...)
+# Builds tests/<folder>/tst_<subject> as a Qt Test executable and registers it with CTest as
+# "<folder>.<subject>", so `ctest -R <folder>` selects a folder's suites.
+function(deskboard_add_test folder subject)
+    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;ENVIRONMENT" ${ARGN})
+    set(target tst_${folder}_${subject})
+    add_executable(${target} ${ARG_SOURCES})
+    deskboard_qt_target(${target})
+    target_link_libraries(${target} PRIVATE Qt6::Test deskboard_test_support ${ARG_LIBS})
+    add_test(NAME ${folder}.${subject} COMMAND ${target})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
+    set_tests_properties(${folder}.${subject} PROPERTIES
+        TIMEOUT ${ARG_TIMEOUT}
+        LABELS ${folder}
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;${ARG_ENVIRONMENT}")
+endfunction()

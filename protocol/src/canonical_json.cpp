@@ -1,0 +1,264 @@
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <sodium.h>
+
+#include <deskboard/protocol/canonical_json.h>
+
+#include "utf8.h"
+
+namespace deskboard::protocol {
+namespace {
+
+// Decodes one code point of a JSON string; JSON cannot carry malformed UTF-8.
+char32_t decodeUtf8(std::string_view text, std::size_t& pos) {
+    if (const auto cp = utf8::nextCodePoint(text, pos)) {
+        return *cp;
+    }
+    throw std::domain_error("invalid UTF-8 in a JSON string");
+}
+
+std::u16string toUtf16(std::string_view text) {
+    std::u16string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        const char32_t cp = decodeUtf8(text, pos);
+        if (cp >= 0x10000) {
+            const char32_t offset = cp - 0x10000;
+            out.push_back(static_cast<char16_t>(0xD800 + (offset >> 10)));
+            out.push_back(static_cast<char16_t>(0xDC00 + (offset & 0x3FF)));
+        } else {
+            out.push_back(static_cast<char16_t>(cp));
+        }
+    }
+    return out;
+}
+
+void appendString(std::string& out, std::string_view text) {
+    static constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7',
+                                               '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    out.push_back('"');
+    for (std::size_t pos = 0; pos < text.size();) {
+        const std::size_t start = pos;
+        const char32_t cp = decodeUtf8(text, pos);
+        switch (cp) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (cp < 0x20) {
+                    out += "\\u00";
+                    out.push_back(kHex[cp >> 4]);
+                    out.push_back(kHex[cp & 0xF]);
+                } else {
+                    out.append(text.substr(start, pos - start));
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+// UTF-8 byte order equals code point order, which equals UTF-16 order unless a key holds a
+// code point from U+E000 up (lead bytes 0xEE and above), where surrogates sort differently.
+bool byteOrderIsUtf16Order(const nlohmann::json& object) {
+    for (const auto& [key, unused] : object.items()) {
+        for (const char c : key) {
+            if (static_cast<unsigned char>(c) >= 0xEE) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+void appendValue(std::string& out, const nlohmann::json& value);
+
+void appendObject(std::string& out, const nlohmann::json& object) {
+    out.push_back('{');
+    bool first = true;
+    const auto appendMember = [&](const std::string& key, const nlohmann::json& member) {
+        if (!first) {
+            out.push_back(',');
+        }
+        first = false;
+        appendString(out, key);
+        out.push_back(':');
+        appendValue(out, member);
+    };
+    if (byteOrderIsUtf16Order(object)) {
+        // nlohmann::json keeps object members in a std::map, ordered by UTF-8 bytes.
+        for (const auto& [key, member] : object.items()) {
+            appendMember(key, member);
+        }
+    } else {
+        std::vector<std::pair<std::u16string, nlohmann::json::const_iterator>> members;
+        members.reserve(object.size());
+        for (auto it = object.cbegin(); it != object.cend(); ++it) {
+            members.emplace_back(toUtf16(it.key()), it);
+        }
+        std::sort(members.begin(), members.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& [unused, it] : members) {
+            appendMember(it.key(), it.value());
+        }
+    }
+    out.push_back('}');
+}
+
+void appendValue(std::string& out, const nlohmann::json& value) {
+    using Type = nlohmann::json::value_t;
+    switch (value.type()) {
+        case Type::null:
+        case Type::discarded:
+            out += "null";
+            break;
+        case Type::boolean:
+            out += value.get<bool>() ? "true" : "false";
+            break;
+        case Type::number_integer:
+            out += formatEcmascriptNumber(static_cast<double>(value.get<std::int64_t>()));
+            break;
+        case Type::number_unsigned:
+            out += formatEcmascriptNumber(static_cast<double>(value.get<std::uint64_t>()));
+            break;
+        case Type::number_float:
+            out += formatEcmascriptNumber(value.get<double>());
+            break;
+        case Type::string:
+            appendString(out, value.get_ref<const std::string&>());
+            break;
+        case Type::array: {
+            out.push_back('[');
+            bool first = true;
+            for (const auto& element : value) {
+                if (!first) {
+                    out.push_back(',');
+                }
+                first = false;
+                appendValue(out, element);
+            }
+            out.push_back(']');
+            break;
+        }
+        case Type::object:
+            appendObject(out, value);
+            break;
+        case Type::binary:
+            throw std::domain_error("binary values have no JSON form");
+    }
+}
+
+void ensureSodium() {
+    static const bool ready = sodium_init() >= 0;
+    if (!ready) {
+        throw std::runtime_error("libsodium failed to initialise");
+    }
+}
+
+}  // namespace
+
+std::string formatEcmascriptNumber(double number) {
+    if (!std::isfinite(number)) {
+        throw std::domain_error("NaN and infinities have no JSON form");
+    }
+    if (number == 0) {
+        return "0";  // also -0, as ECMAScript writes it
+    }
+    // Shortest digits that round-trip, e.g. "-1.2345e+02"; the same digit selection as
+    // ECMAScript's Number::toString (shortest, then closest to the exact value).
+    std::array<char, 64> buffer{};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), number,
+                                      std::chars_format::scientific);
+    const std::string_view scientific(buffer.data(),
+                                      static_cast<std::size_t>(result.ptr - buffer.data()));
+
+    std::string out;
+    std::size_t pos = 0;
+    if (scientific[pos] == '-') {
+        out.push_back('-');
+        ++pos;
+    }
+    std::string digits;
+    while (scientific[pos] != 'e') {
+        if (scientific[pos] != '.') {
+            digits.push_back(scientific[pos]);
+        }
+        ++pos;
+    }
+    int exponent = 0;
+    const std::string_view exponentText = scientific.substr(pos + 1);
+    std::from_chars(exponentText.data() + (exponentText.front() == '+' ? 1 : 0),
+                    exponentText.data() + exponentText.size(), exponent);
+
+    // ECMAScript's names: k digits, the decimal point after n of them.
+    const int k = static_cast<int>(digits.size());
+    const int n = exponent + 1;
+    if (k <= n && n <= 21) {
+        out += digits;
+        out.append(static_cast<std::size_t>(n - k), '0');
+    } else if (0 < n && n <= 21) {
+        out += digits.substr(0, static_cast<std::size_t>(n));
+        out.push_back('.');
+        out += digits.substr(static_cast<std::size_t>(n));
+    } else if (-6 < n && n <= 0) {
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out += digits;
+    } else {
+        out.push_back(digits[0]);
+        if (k > 1) {
+            out.push_back('.');
+            out += digits.substr(1);
+        }
+        out.push_back('e');
+        out.push_back(n - 1 >= 0 ? '+' : '-');
+        out += std::to_string(std::abs(n - 1));
+    }
+    return out;
+}
+
+std::string canonicalJson(const nlohmann::json& value) {
+    std::string out;
+    appendValue(out, value);
+    return out;
+}
+
+std::string sha256Hex(std::string_view bytes) {
+    ensureSodium();
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size());
+    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
+}
+
+std::string stateChecksum(const nlohmann::json& state) {
+    return sha256Hex(canonicalJson(state));
+}
+
+}  // namespace deskboard::protocol
