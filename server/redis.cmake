@@ -1,0 +1,4 @@
+list(APPEND DESKBOARD_SERVER_SOURCES
+    src/redis/redis_client.cpp
+    src/redis/redis_endpoint.cpp
+    src/redis/redis_reply.cpp)

@@ -1,0 +1,459 @@
+#include <deque>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <deskboard/server/redis/redis_client.h>
+
+namespace deskboard::server::redis {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Reply copyReply(const redisReply& raw) {
+    Reply reply;
+    switch (raw.type) {
+        case REDIS_REPLY_STRING:
+            reply.type = Reply::Type::String;
+            reply.text.assign(raw.str, raw.len);
+            break;
+        case REDIS_REPLY_STATUS:
+            reply.type = Reply::Type::Status;
+            reply.text.assign(raw.str, raw.len);
+            break;
+        case REDIS_REPLY_ERROR:
+            reply.type = Reply::Type::Error;
+            reply.text.assign(raw.str, raw.len);
+            break;
+        case REDIS_REPLY_INTEGER:
+            reply.type = Reply::Type::Integer;
+            reply.integer = raw.integer;
+            break;
+        case REDIS_REPLY_ARRAY:
+            reply.type = Reply::Type::Array;
+            reply.elements.reserve(raw.elements);
+            for (std::size_t i = 0; i < raw.elements; ++i) {
+                reply.elements.push_back(copyReply(*raw.element[i]));
+            }
+            break;
+        default:
+            reply.type = Reply::Type::Nil;
+    }
+    return reply;
+}
+
+// Waits on hiredis's socket with Asio and lets hiredis do the reads and writes. hiredis owns
+// the file descriptor: the cleanup hook releases it from Asio, never closes it.
+class SocketWatch : public std::enable_shared_from_this<SocketWatch> {
+  public:
+    SocketWatch(boost::asio::io_context& io, redisAsyncContext* context)
+        : descriptor_(io, context->c.fd), context_(context) {}
+
+    static void attach(const std::shared_ptr<SocketWatch>& watch, redisAsyncContext* context) {
+        context->ev.data = watch.get();
+        context->ev.addRead = [](void* data) { self(data)->want(true, true); };
+        context->ev.delRead = [](void* data) { self(data)->wantRead_ = false; };
+        context->ev.addWrite = [](void* data) { self(data)->want(false, true); };
+        context->ev.delWrite = [](void* data) { self(data)->wantWrite_ = false; };
+        context->ev.cleanup = [](void* data) { self(data)->detach(); };
+        watch->keepAlive_ = watch;  // until hiredis calls cleanup
+    }
+
+  private:
+    static SocketWatch* self(void* data) { return static_cast<SocketWatch*>(data); }
+
+    void want(bool read, bool on) {
+        (read ? wantRead_ : wantWrite_) = on;
+        arm(read);
+    }
+
+    void arm(bool read) {
+        bool& armed = read ? readArmed_ : writeArmed_;
+        if (armed || context_ == nullptr) {
+            return;
+        }
+        armed = true;
+        descriptor_.async_wait(
+            read ? boost::asio::posix::stream_descriptor::wait_read
+                 : boost::asio::posix::stream_descriptor::wait_write,
+            [watch = shared_from_this(), read](const boost::system::error_code& error) {
+                (read ? watch->readArmed_ : watch->writeArmed_) = false;
+                if (error || watch->context_ == nullptr) {
+                    return;
+                }
+                if (read ? watch->wantRead_ : watch->wantWrite_) {
+                    if (read) {
+                        redisAsyncHandleRead(watch->context_);
+                    } else {
+                        redisAsyncHandleWrite(watch->context_);
+                    }
+                }
+                if (watch->context_ != nullptr && (read ? watch->wantRead_ : watch->wantWrite_)) {
+                    watch->arm(read);
+                }
+            });
+    }
+
+    void detach() {
+        context_ = nullptr;
+        wantRead_ = wantWrite_ = false;
+        boost::system::error_code ignored;
+        descriptor_.cancel(ignored);
+        static_cast<void>(descriptor_.release());
+        keepAlive_.reset();  // pending waits still hold a reference until they complete
+    }
+
+    boost::asio::posix::stream_descriptor descriptor_;
+    redisAsyncContext* context_;
+    bool wantRead_ = false;
+    bool wantWrite_ = false;
+    bool readArmed_ = false;
+    bool writeArmed_ = false;
+    std::shared_ptr<SocketWatch> keepAlive_;
+};
+
+}  // namespace
+
+class Client::Impl : public std::enable_shared_from_this<Impl> {
+  public:
+    Impl(boost::asio::io_context& io, Endpoint endpoint, ClientOptions options)
+        : io_(io),
+          endpoint_(std::move(endpoint)),
+          options_(std::move(options)),
+          backoff_(options_.reconnectMin),
+          reconnectTimer_(io),
+          deadlineTimer_(io) {}
+
+    ~Impl() { stop(); }
+
+    void start() {
+        stopped_ = false;
+        connect();
+    }
+
+    void stop() {
+        stopped_ = true;
+        reconnectTimer_.cancel();
+        deadlineTimer_.cancel();
+        dropContext();
+    }
+
+    bool isConnected() const { return connected_; }
+
+    void command(std::vector<std::string> argv, Callback callback) {
+        if (context_ == nullptr) {
+            fail(std::move(callback), Failure::NotConnected, lastError_);
+            return;
+        }
+        std::vector<const char*> pointers;
+        std::vector<std::size_t> lengths;
+        pointers.reserve(argv.size());
+        lengths.reserve(argv.size());
+        for (const auto& argument : argv) {
+            pointers.push_back(argument.data());
+            lengths.push_back(argument.size());
+        }
+        const auto now = Clock::now();
+        auto* pending = new Pending{std::move(callback),
+                                    argv.empty() ? "" : argv.front(),
+                                    now,
+                                    now + options_.commandTimeout,
+                                    false,
+                                    this};
+        if (redisAsyncCommandArgv(context_, &Impl::onReply, pending,
+                                  static_cast<int>(pointers.size()), pointers.data(),
+                                  lengths.data()) != REDIS_OK) {
+            Callback failed = std::move(pending->callback);
+            delete pending;
+            fail(std::move(failed), Failure::Disconnected, "the connection is closing");
+            return;
+        }
+        pending_.push_back(pending);
+        armDeadline();
+    }
+
+    void evalScript(Script& script, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& args, Callback callback) {
+        const auto argvFor = [&](std::string verb, const std::string& body) {
+            std::vector<std::string> argv;
+            argv.reserve(3 + keys.size() + args.size());
+            argv.push_back(std::move(verb));
+            argv.push_back(body);
+            argv.push_back(std::to_string(keys.size()));
+            argv.insert(argv.end(), keys.begin(), keys.end());
+            argv.insert(argv.end(), args.begin(), args.end());
+            return argv;
+        };
+        if (script.sha_.empty()) {
+            command({"SCRIPT", "LOAD", script.source_}, [&script](Result result) {
+                if (result.succeeded() && result.reply().asString()) {
+                    script.sha_ = std::string(*result.reply().asString());
+                }
+            });
+            command(argvFor("EVAL", script.source_), std::move(callback));
+            return;
+        }
+        // After a Redis restart the script cache is empty: NOSCRIPT -> run (and so load) the
+        // source with EVAL.
+        auto retry = std::make_shared<std::vector<std::string>>(argvFor("EVAL", script.source_));
+        command(argvFor("EVALSHA", script.sha_),
+                [weak = weak_from_this(), retry,
+                 callback = std::move(callback)](Result result) mutable {
+                    const bool noScript = result.ok() && result.reply().isError() &&
+                                          result.reply().text.rfind("NOSCRIPT", 0) == 0;
+                    auto self = weak.lock();
+                    if (noScript && self) {
+                        self->command(std::move(*retry), std::move(callback));
+                    } else {
+                        callback(std::move(result));
+                    }
+                });
+    }
+
+  private:
+    struct Pending {
+        Callback callback;
+        std::string name;
+        Clock::time_point sent;
+        Clock::time_point deadline;
+        bool finished;
+        Impl* owner;
+    };
+
+    void connect() {
+        if (stopped_) {
+            return;
+        }
+        redisAsyncContext* context = redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
+        if (context == nullptr || context->err != 0) {
+            lastError_ = context != nullptr ? context->errstr : "out of memory";
+            log("cannot connect to Redis at " + endpoint_.describe() + ": " + lastError_);
+            if (context != nullptr) {
+                redisAsyncFree(context);
+            }
+            scheduleReconnect();
+            return;
+        }
+        context->data = this;
+        context_ = context;
+        SocketWatch::attach(std::make_shared<SocketWatch>(io_, context), context);
+        redisAsyncSetConnectCallback(context, &Impl::onConnect);
+        redisAsyncSetDisconnectCallback(context, &Impl::onDisconnect);
+        if (!endpoint_.password.empty()) {
+            auto auth =
+                endpoint_.username.empty()
+                    ? std::vector<std::string>{"AUTH", endpoint_.password}
+                    : std::vector<std::string>{"AUTH", endpoint_.username, endpoint_.password};
+            command(std::move(auth), [weak = weak_from_this()](Result result) {
+                if (auto self = weak.lock(); self && !result.succeeded()) {
+                    self->log("Redis AUTH failed: " + result.describe());
+                }
+            });
+        }
+        if (endpoint_.database != 0) {
+            command({"SELECT", std::to_string(endpoint_.database)},
+                    [weak = weak_from_this()](Result result) {
+                        if (auto self = weak.lock(); self && !result.succeeded()) {
+                            self->log("Redis SELECT failed: " + result.describe());
+                        }
+                    });
+        }
+    }
+
+    static void onConnect(const redisAsyncContext* context, int status) {
+        auto* self = static_cast<Impl*>(context->data);
+        if (self == nullptr || self->context_ != context) {
+            return;
+        }
+        if (status != REDIS_OK) {
+            // hiredis frees the context after this callback.
+            self->lastError_ = context->errstr;
+            self->context_ = nullptr;
+            self->connected_ = false;
+            self->log("cannot connect to Redis at " + self->endpoint_.describe() + ": " +
+                      self->lastError_);
+            self->scheduleReconnect();
+            return;
+        }
+        self->connected_ = true;
+        self->backoff_ = self->options_.reconnectMin;
+        self->log("connected to Redis at " + self->endpoint_.describe());
+        if (self->everConnected_ && self->options_.onReconnect) {
+            self->options_.onReconnect();
+        }
+        self->everConnected_ = true;
+    }
+
+    static void onDisconnect(const redisAsyncContext* context, int status) {
+        auto* self = static_cast<Impl*>(context->data);
+        if (self == nullptr || self->dropping_ || self->context_ != context) {
+            return;
+        }
+        self->context_ = nullptr;
+        self->connected_ = false;
+        self->lastError_ = status == REDIS_OK ? "closed" : context->errstr;
+        self->log("lost the connection to Redis at " + self->endpoint_.describe() + ": " +
+                  self->lastError_);
+        self->scheduleReconnect();
+    }
+
+    static void onReply(redisAsyncContext* context, void* rawReply, void* privateData) {
+        std::unique_ptr<Pending> pending(static_cast<Pending*>(privateData));
+        Impl* self = pending->owner;
+        auto& queue = self->pending_;
+        if (!queue.empty() && queue.front() == pending.get()) {
+            queue.pop_front();
+        } else {
+            std::erase(queue, pending.get());
+        }
+        if (pending->finished) {
+            return;
+        }
+        pending->finished = true;
+        const auto* reply = static_cast<const redisReply*>(rawReply);
+        Result result = reply != nullptr
+                            ? Result::ofReply(copyReply(*reply))
+                            : Result::ofFailure(Failure::Disconnected,
+                                                context->errstr[0] != '\0' ? context->errstr : "");
+        if (self->options_.onCommand) {
+            self->options_.onCommand(pending->name, Clock::now() - pending->sent,
+                                     !result.ok() || result.reply().isError());
+        }
+        pending->callback(std::move(result));
+    }
+
+    void armDeadline() {
+        if (deadlineArmed_ || pending_.empty()) {
+            return;
+        }
+        deadlineArmed_ = true;
+        deadlineTimer_.expires_at(pending_.front()->deadline);
+        deadlineTimer_.async_wait(
+            [weak = weak_from_this()](const boost::system::error_code& error) {
+                auto self = weak.lock();
+                if (!self) {
+                    return;
+                }
+                self->deadlineArmed_ = false;
+                if (error) {
+                    return;
+                }
+                if (!self->pending_.empty() && self->pending_.front()->deadline <= Clock::now()) {
+                    self->onTimeout();
+                } else {
+                    self->armDeadline();
+                }
+            });
+    }
+
+    // The oldest command is overdue: fail everything in flight and start a new connection.
+    void onTimeout() {
+        std::vector<std::pair<Callback, std::string>> expired;
+        for (Pending* pending : pending_) {
+            if (!pending->finished) {
+                pending->finished = true;
+                expired.emplace_back(std::move(pending->callback), pending->name);
+            }
+        }
+        const auto timeout = std::to_string(options_.commandTimeout.count());
+        lastError_ = "no answer within " + timeout + " ms";
+        log("Redis at " + endpoint_.describe() + " gave no answer within " + timeout +
+            " ms; reconnecting");
+        dropContext();
+        for (auto& [callback, name] : expired) {
+            if (options_.onCommand) {
+                options_.onCommand(name, options_.commandTimeout, true);
+            }
+            callback(Result::ofFailure(Failure::Timeout, lastError_));
+        }
+        if (!stopped_) {
+            connect();
+        }
+    }
+
+    // Frees the hiredis context now; its pending callbacks run with no reply.
+    void dropContext() {
+        connected_ = false;
+        if (context_ == nullptr) {
+            return;
+        }
+        redisAsyncContext* context = context_;
+        context_ = nullptr;
+        dropping_ = true;
+        redisAsyncFree(context);
+        dropping_ = false;
+    }
+
+    void scheduleReconnect() {
+        if (stopped_) {
+            return;
+        }
+        reconnectTimer_.expires_after(backoff_);
+        backoff_ = std::min(backoff_ * 2, options_.reconnectMax);
+        reconnectTimer_.async_wait(
+            [weak = weak_from_this()](const boost::system::error_code& error) {
+                if (auto self = weak.lock(); self && !error) {
+                    self->connect();
+                }
+            });
+    }
+
+    void fail(Callback callback, Failure failure, std::string detail) {
+        boost::asio::post(
+            io_, [callback = std::move(callback), failure, detail = std::move(detail)]() mutable {
+                callback(Result::ofFailure(failure, std::move(detail)));
+            });
+    }
+
+    void log(const std::string& line) {
+        if (options_.onLog) {
+            options_.onLog(line);
+        }
+    }
+
+    boost::asio::io_context& io_;
+    Endpoint endpoint_;
+    ClientOptions options_;
+    std::chrono::milliseconds backoff_;
+    boost::asio::steady_timer reconnectTimer_;
+    boost::asio::steady_timer deadlineTimer_;
+    redisAsyncContext* context_ = nullptr;
+    std::deque<Pending*> pending_;
+    std::string lastError_ = "not connected yet";
+    bool connected_ = false;
+    bool everConnected_ = false;
+    bool stopped_ = true;
+    bool dropping_ = false;
+    bool deadlineArmed_ = false;
+};
+
+Client::Client(boost::asio::io_context& io, Endpoint endpoint, ClientOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(endpoint), std::move(options))) {}
+
+Client::~Client() {
+    impl_->stop();
+}
+
+void Client::start() {
+    impl_->start();
+}
+void Client::stop() {
+    impl_->stop();
+}
+bool Client::isConnected() const {
+    return impl_->isConnected();
+}
+
+void Client::command(std::vector<std::string> argv, Callback callback) {
+    impl_->command(std::move(argv), std::move(callback));
+}
+
+void Client::evalScript(Script& script, const std::vector<std::string>& keys,
+                        const std::vector<std::string>& args, Callback callback) {
+    impl_->evalScript(script, keys, args, std::move(callback));
+}
+
+}  // namespace deskboard::server::redis
