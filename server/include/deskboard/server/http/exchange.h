@@ -6,17 +6,18 @@
 #pragma once
 
 #include <cstdint>
-#include <deskboard/server/http/http_types.h>
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <deskboard/server/http/http_types.h>
 
 namespace deskboard::server::http {
 
 // A Server-Sent Events response in progress. Writes are queued (one in flight); a stream whose
 // queue grows past its bound is a slow consumer and is closed.
 class EventStream {
-public:
+  public:
     virtual ~EventStream() = default;
     // Queues raw SSE text (one or more complete events or comment lines). False when the
     // stream is closed or was just closed for being too slow.
@@ -24,12 +25,14 @@ public:
     // Ends the stream (the connection is closed after what is queued is written).
     virtual void close() = 0;
     virtual bool isOpen() const = 0;
-    // Called once when the stream ends for any reason (peer gone, close(), shutdown).
+    // Called once when the stream ends for any reason (peer gone, close(), slow consumer,
+    // shutdown). Posted to the io thread, never run inside send() or close(), so a hub may
+    // close streams while iterating over them; registered after the end, it is posted at once.
     virtual void onClosed(std::function<void()> callback) = 0;
 };
 
 class Exchange {
-public:
+  public:
     virtual ~Exchange() = default;
 
     virtual const RequestHead& head() const = 0;
@@ -49,7 +52,7 @@ public:
                           std::function<void(std::string body)> done) = 0;
 
     // Answers 200 with `Content-Type: text/event-stream` and the extra headers, and turns the
-    // connection into an event stream. Nothing when the connection is already gone.
+    // connection into an event stream. Nothing (nullptr) when the connection is already gone.
     virtual std::shared_ptr<EventStream> startEventStream(std::vector<Header> headers) = 0;
 
     // False once the peer is gone or the server is shutting down and the exchange was dropped.
@@ -58,7 +61,7 @@ public:
 
 // The API layer: receives each request once its header has been read.
 class Handler {
-public:
+  public:
     virtual ~Handler() = default;
     virtual void handle(std::shared_ptr<Exchange> exchange) = 0;
 };
