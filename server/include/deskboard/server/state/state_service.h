@@ -1,0 +1,114 @@
+// The dashboard state of one user in one workspace, kept in Redis under protocol::StateKeys
+// (PRODUCT.md section 2, "Dashboard state" and "Redis keys"). Each operation is one Lua script,
+// so the save decision table, the history and the event publication happen atomically in one
+// cluster slot. Every write sets the TTL on all keys; every read refreshes it.
+// Asynchronous: callbacks run on the io thread of the redis::Client. Redis failures come back
+// as ApiError storage_unavailable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <deskboard/protocol/expected.h>
+#include <deskboard/protocol/redis_keys.h>
+#include <deskboard/server/redis/redis_client.h>
+
+namespace deskboard::server::state {
+
+using protocol::Expected;
+
+struct StateOptions {
+    long long ttlSeconds = 2592000;  // REDIS_STATE_TTL
+    int historyDepth = 20;           // DESKBOARD_HISTORY_DEPTH
+};
+
+// A stored state as JSON text, exactly as it was saved.
+struct StoredState {
+    std::int64_t version = 0;
+    std::string stateJson;
+    std::string lastModified;  // ISO 8601 UTC with milliseconds, e.g. 2026-11-25T10:00:00.000Z
+};
+
+struct ReadOutcome {
+    enum class Kind { Found, NotModified, NotFound };
+    Kind kind = Kind::NotFound;
+    StoredState stored;  // Found: all; NotModified: version only
+};
+
+struct SaveOutcome {
+    enum class Kind { Accepted, Idempotent, Conflict };
+    Kind kind = Kind::Conflict;
+    std::int64_t serverVersion = 0;
+    // Conflict only: the server's copy; both empty after a delete.
+    std::optional<std::string> serverStateJson;
+    std::optional<std::string> lastModified;
+};
+
+struct DeleteOutcome {
+    bool deleted = false;
+    std::int64_t version = 0;  // the version the delete took (0 when nothing was deleted)
+};
+
+struct HistoryEntry {
+    std::int64_t version = 0;
+    std::string lastModified;
+    std::int64_t bytes = 0;
+};
+
+// Keep the service alive while its operations are in flight (the scripts it owns are used by
+// the client until the answers come). Not copyable: the scripts must not move.
+class StateService {
+  public:
+    // A ttlSeconds below 1 is taken as 1, a historyDepth below 1 as 1.
+    StateService(redis::Client& redis, StateOptions options);
+    StateService(const StateService&) = delete;
+    StateService& operator=(const StateService&) = delete;
+
+    // GET: ifNoneMatch is the version of the client's ETag, if it sent one.
+    void read(const protocol::StateKeys& keys, std::optional<std::int64_t> ifNoneMatch,
+              std::function<void(Expected<ReadOutcome>)> done);
+
+    // POST: stateJson is the state as received (a JSON object, already validated), checksum its
+    // protocol::stateChecksum; deviceId is the X-Device-Id of the saving request (empty: none).
+    // An accepted save publishes {"version","lastModified","deviceId"} on keys.eventsChannel().
+    void save(const protocol::StateKeys& keys, std::int64_t version, std::string stateJson,
+              std::string checksum, std::string deviceId,
+              std::function<void(Expected<SaveOutcome>)> done);
+
+    // DELETE: removes state, checksum and modified; the version counter moves on by one and the
+    // history stays (PRODUCT.md). Publishes the new version like a save.
+    void remove(const protocol::StateKeys& keys, std::string deviceId,
+                std::function<void(Expected<DeleteOutcome>)> done);
+
+    // Newest first; empty when nothing was ever saved.
+    void history(const protocol::StateKeys& keys,
+                 std::function<void(Expected<std::vector<HistoryEntry>>)> done);
+
+    // One version from the history, or nothing.
+    void historyVersion(const protocol::StateKeys& keys, std::int64_t version,
+                        std::function<void(Expected<std::optional<StoredState>>)> done);
+
+    // The current version and lastModified only (for event-stream catch-up); nothing when no
+    // state is stored.
+    void currentVersion(const protocol::StateKeys& keys,
+                        std::function<void(Expected<std::optional<StoredState>>)> done);
+
+  private:
+    redis::Client& redis_;
+    StateOptions options_;
+    std::string ttlArgument_;       // options_.ttlSeconds as a script argument
+    std::string lastHistoryIndex_;  // historyDepth - 1, for LTRIM
+    // One set of scripts per service (a service belongs to one client and its io thread): each
+    // remembers its SHA after the first load, so later runs are a plain EVALSHA.
+    redis::Script readScript_;
+    redis::Script saveScript_;
+    redis::Script deleteScript_;
+    redis::Script historyScript_;
+    redis::Script historyVersionScript_;
+    redis::Script currentVersionScript_;
+};
+
+}  // namespace deskboard::server::state

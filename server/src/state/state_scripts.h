@@ -1,0 +1,152 @@
+// The Lua scripts of the StateService, one per operation, so that every operation is one
+// atomic round trip to Redis (EVALSHA). KEYS are always protocol::StateKeys in this order:
+//   KEYS[1] state, KEYS[2] version, KEYS[3] modified, KEYS[4] checksum, KEYS[5] history
+// (one hash tag, one cluster slot). Everything else comes as ARGV strings; nothing is ever
+// formatted into a command. Versions are compared as Lua numbers (doubles, exact below 2^53),
+// never as strings. A history entry is "<version> <lastModified> <bytes>\n<state JSON>", so the
+// listing can return the header lines only.
+#pragma once
+
+#include <string_view>
+
+namespace deskboard::server::state::scripts {
+
+// Save (PRODUCT.md's decision table, protocol::decideSave).
+// ARGV[1] version (decimal), ARGV[2] state JSON, ARGV[3] checksum, ARGV[4] lastModified,
+// ARGV[5] TTL in seconds, ARGV[6] last history index to keep (depth - 1),
+// ARGV[7] history header "<version> <lastModified> <bytes>\n", ARGV[8] events channel,
+// ARGV[9] event payload JSON.
+// Returns {1} written, {2} idempotent retry (nothing written), or
+// {3, current version, stored state or nil, lastModified or nil} on a conflict.
+// The history push comes first, so a key of the wrong type fails the script before any write.
+inline constexpr std::string_view kSave = R"lua(
+local ttl = ARGV[5]
+local curText = redis.call('GET', KEYS[2])
+local cur = 0
+if curText then
+    cur = tonumber(curText)
+    if not cur then
+        return redis.error_reply('ERR the version counter is not a number')
+    end
+end
+local v = tonumber(ARGV[1])
+if v > cur then
+    redis.call('LPUSH', KEYS[5], ARGV[7] .. ARGV[2])
+    redis.call('LTRIM', KEYS[5], 0, ARGV[6])
+    redis.call('EXPIRE', KEYS[5], ttl)
+    redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
+    redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
+    redis.call('SET', KEYS[3], ARGV[4], 'EX', ttl)
+    redis.call('SET', KEYS[4], ARGV[3], 'EX', ttl)
+    redis.call('PUBLISH', ARGV[8], ARGV[9])
+    return {1}
+end
+for i = 1, 5 do
+    redis.call('EXPIRE', KEYS[i], ttl)
+end
+if v == cur and redis.call('GET', KEYS[4]) == ARGV[3] then
+    return {2}
+end
+return {3, curText or '0', redis.call('GET', KEYS[1]), redis.call('GET', KEYS[3])}
+)lua";
+
+// Read (GET, with If-None-Match). ARGV[1] the client's version or "", ARGV[2] TTL.
+// Returns {0} no state stored, {1, version} not modified, or {2, version, state, lastModified}.
+// The not-modified path never copies the state.
+inline constexpr std::string_view kRead = R"lua(
+for i = 1, 5 do
+    redis.call('EXPIRE', KEYS[i], ARGV[2])
+end
+local version = redis.call('GET', KEYS[2])
+if ARGV[1] ~= '' and version and tonumber(ARGV[1]) == tonumber(version) and
+        redis.call('EXISTS', KEYS[1]) == 1 then
+    return {1, version}
+end
+local state = redis.call('GET', KEYS[1])
+if not state then
+    return {0}
+end
+return {2, version, state, redis.call('GET', KEYS[3])}
+)lua";
+
+// Delete. ARGV[1] the delete time, ARGV[2] TTL, ARGV[3] events channel, ARGV[4] the deviceId
+// as a JSON value (an escaped string or null).
+// Returns {0} when no state is stored (nothing changes), else {1, new version}: the state,
+// modified and checksum are gone, the counter moved on by one, the history stays, and
+// {"version":...,"lastModified":...,"deviceId":...} is published. INCR comes first, so a
+// corrupt counter fails the script before any change.
+inline constexpr std::string_view kDelete = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return {0}
+end
+local v = redis.call('INCR', KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[5], ARGV[2])
+local text = string.format('%d', v)
+redis.call('PUBLISH', ARGV[3],
+    '{"version":' .. text .. ',"lastModified":"' .. ARGV[1] .. '","deviceId":' .. ARGV[4] .. '}')
+return {1, text}
+)lua";
+
+// History listing. ARGV[1] TTL, ARGV[2] last index to list (depth - 1: a depth lowered by
+// configuration applies before the next write trims the list). Returns the header lines
+// "<version> <lastModified> <bytes>", newest first (an empty array when nothing was ever saved);
+// never the states.
+inline constexpr std::string_view kHistory = R"lua(
+for i = 1, 5 do
+    redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
+local entries = redis.call('LRANGE', KEYS[5], 0, ARGV[2])
+local headers = {}
+for i = 1, #entries do
+    local entry = entries[i]
+    local cut = string.find(entry, '\n', 1, true)
+    if cut then
+        headers[i] = string.sub(entry, 1, cut - 1)
+    else
+        headers[i] = entry
+    end
+end
+return headers
+)lua";
+
+// One history version. ARGV[1] version (decimal), ARGV[2] TTL.
+// Returns the whole entry "<version> <lastModified> <bytes>\n<state>", or nil. The list is
+// newest first with falling versions, so the search stops at the first older entry.
+inline constexpr std::string_view kHistoryVersion = R"lua(
+for i = 1, 5 do
+    redis.call('EXPIRE', KEYS[i], ARGV[2])
+end
+local wanted = tonumber(ARGV[1])
+local count = redis.call('LLEN', KEYS[5])
+for i = 0, count - 1 do
+    local entry = redis.call('LINDEX', KEYS[5], i)
+    if not entry then
+        return false
+    end
+    local space = string.find(entry, ' ', 1, true)
+    local version = space and tonumber(string.sub(entry, 1, space - 1))
+    if version == wanted then
+        return entry
+    end
+    if version and version < wanted then
+        return false
+    end
+end
+return false
+)lua";
+
+// Current version (event-stream catch-up). ARGV[1] TTL.
+// Returns {version, lastModified}, or nil when no state is stored.
+inline constexpr std::string_view kCurrentVersion = R"lua(
+for i = 1, 5 do
+    redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return false
+end
+return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+)lua";
+
+}  // namespace deskboard::server::state::scripts
