@@ -1,12 +1,14 @@
 #include <deque>
+#include <iterator>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
 #include <deskboard/server/redis/redis_client.h>
+
+#include "socket_watch.h"
 
 namespace deskboard::server::redis {
 namespace {
@@ -45,76 +47,6 @@ Reply copyReply(const redisReply& raw) {
     return reply;
 }
 
-// Waits on hiredis's socket with Asio and lets hiredis do the reads and writes. hiredis owns
-// the file descriptor: the cleanup hook releases it from Asio, never closes it.
-class SocketWatch : public std::enable_shared_from_this<SocketWatch> {
-  public:
-    SocketWatch(boost::asio::io_context& io, redisAsyncContext* context)
-        : descriptor_(io, context->c.fd), context_(context) {}
-
-    static void attach(const std::shared_ptr<SocketWatch>& watch, redisAsyncContext* context) {
-        context->ev.data = watch.get();
-        context->ev.addRead = [](void* data) { self(data)->want(true, true); };
-        context->ev.delRead = [](void* data) { self(data)->wantRead_ = false; };
-        context->ev.addWrite = [](void* data) { self(data)->want(false, true); };
-        context->ev.delWrite = [](void* data) { self(data)->wantWrite_ = false; };
-        context->ev.cleanup = [](void* data) { self(data)->detach(); };
-        watch->keepAlive_ = watch;  // until hiredis calls cleanup
-    }
-
-  private:
-    static SocketWatch* self(void* data) { return static_cast<SocketWatch*>(data); }
-
-    void want(bool read, bool on) {
-        (read ? wantRead_ : wantWrite_) = on;
-        arm(read);
-    }
-
-    void arm(bool read) {
-        bool& armed = read ? readArmed_ : writeArmed_;
-        if (armed || context_ == nullptr) {
-            return;
-        }
-        armed = true;
-        descriptor_.async_wait(
-            read ? boost::asio::posix::stream_descriptor::wait_read
-                 : boost::asio::posix::stream_descriptor::wait_write,
-            [watch = shared_from_this(), read](const boost::system::error_code& error) {
-                (read ? watch->readArmed_ : watch->writeArmed_) = false;
-                if (error || watch->context_ == nullptr) {
-                    return;
-                }
-                if (read ? watch->wantRead_ : watch->wantWrite_) {
-                    if (read) {
-                        redisAsyncHandleRead(watch->context_);
-                    } else {
-                        redisAsyncHandleWrite(watch->context_);
-                    }
-                }
-                if (watch->context_ != nullptr && (read ? watch->wantRead_ : watch->wantWrite_)) {
-                    watch->arm(read);
-                }
-            });
-    }
-
-    void detach() {
-        context_ = nullptr;
-        wantRead_ = wantWrite_ = false;
-        boost::system::error_code ignored;
-        descriptor_.cancel(ignored);
-        static_cast<void>(descriptor_.release());
-        keepAlive_.reset();  // pending waits still hold a reference until they complete
-    }
-
-    boost::asio::posix::stream_descriptor descriptor_;
-    redisAsyncContext* context_;
-    bool wantRead_ = false;
-    bool wantWrite_ = false;
-    bool readArmed_ = false;
-    bool writeArmed_ = false;
-    std::shared_ptr<SocketWatch> keepAlive_;
-};
-
 }  // namespace
 
 class Client::Impl : public std::enable_shared_from_this<Impl> {
@@ -143,11 +75,12 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
     bool isConnected() const { return connected_; }
 
-    void command(std::vector<std::string> argv, Callback callback) {
+    void command(const std::vector<std::string>& argv, Callback callback) {
         if (context_ == nullptr) {
             fail(std::move(callback), Failure::NotConnected, lastError_);
             return;
         }
+        // hiredis formats the command into its own buffer at once; argv is not kept.
         std::vector<const char*> pointers;
         std::vector<std::size_t> lengths;
         pointers.reserve(argv.size());
@@ -175,42 +108,41 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         armDeadline();
     }
 
-    void evalScript(Script& script, const std::vector<std::string>& keys,
-                    const std::vector<std::string>& args, Callback callback) {
-        const auto argvFor = [&](std::string verb, const std::string& body) {
-            std::vector<std::string> argv;
-            argv.reserve(3 + keys.size() + args.size());
-            argv.push_back(std::move(verb));
-            argv.push_back(body);
-            argv.push_back(std::to_string(keys.size()));
-            argv.insert(argv.end(), keys.begin(), keys.end());
-            argv.insert(argv.end(), args.begin(), args.end());
-            return argv;
-        };
-        if (script.sha_.empty()) {
+    void evalScript(Script& script, std::vector<std::string> keys, std::vector<std::string> args,
+                    Callback callback) {
+        // One argv for both forms: EVALSHA <sha> or EVAL <source>, then numkeys, keys, args.
+        auto argv = std::make_shared<std::vector<std::string>>();
+        argv->reserve(3 + keys.size() + args.size());
+        const bool loaded = !script.sha_.empty();
+        argv->push_back(loaded ? "EVALSHA" : "EVAL");
+        argv->push_back(loaded ? script.sha_ : script.source_);
+        argv->push_back(std::to_string(keys.size()));
+        std::move(keys.begin(), keys.end(), std::back_inserter(*argv));
+        std::move(args.begin(), args.end(), std::back_inserter(*argv));
+        if (!loaded) {
             command({"SCRIPT", "LOAD", script.source_}, [&script](Result result) {
                 if (result.succeeded() && result.reply().asString()) {
                     script.sha_ = std::string(*result.reply().asString());
                 }
             });
-            command(argvFor("EVAL", script.source_), std::move(callback));
+            command(*argv, std::move(callback));
             return;
         }
         // After a Redis restart the script cache is empty: NOSCRIPT -> run (and so load) the
         // source with EVAL.
-        auto retry = std::make_shared<std::vector<std::string>>(argvFor("EVAL", script.source_));
-        command(argvFor("EVALSHA", script.sha_),
-                [weak = weak_from_this(), retry,
-                 callback = std::move(callback)](Result result) mutable {
-                    const bool noScript = result.ok() && result.reply().isError() &&
-                                          result.reply().text.rfind("NOSCRIPT", 0) == 0;
-                    auto self = weak.lock();
-                    if (noScript && self) {
-                        self->command(std::move(*retry), std::move(callback));
-                    } else {
-                        callback(std::move(result));
-                    }
-                });
+        command(*argv, [weak = weak_from_this(), argv, &script,
+                        callback = std::move(callback)](Result result) mutable {
+            const bool noScript = result.ok() && result.reply().isError() &&
+                                  result.reply().text.rfind("NOSCRIPT", 0) == 0;
+            auto self = weak.lock();
+            if (noScript && self) {
+                (*argv)[0] = "EVAL";
+                (*argv)[1] = script.source_;
+                self->command(*argv, std::move(callback));
+            } else {
+                callback(std::move(result));
+            }
+        });
     }
 
   private:
@@ -447,13 +379,13 @@ bool Client::isConnected() const {
     return impl_->isConnected();
 }
 
-void Client::command(std::vector<std::string> argv, Callback callback) {
-    impl_->command(std::move(argv), std::move(callback));
+void Client::command(const std::vector<std::string>& argv, Callback callback) {
+    impl_->command(argv, std::move(callback));
 }
 
-void Client::evalScript(Script& script, const std::vector<std::string>& keys,
-                        const std::vector<std::string>& args, Callback callback) {
-    impl_->evalScript(script, keys, args, std::move(callback));
+void Client::evalScript(Script& script, std::vector<std::string> keys,
+                        std::vector<std::string> args, Callback callback) {
+    impl_->evalScript(script, std::move(keys), std::move(args), std::move(callback));
 }
 
 }  // namespace deskboard::server::redis

@@ -61,11 +61,12 @@ class Client {
     bool isConnected() const;
 
     // Sends one command given as binary-safe arguments, e.g. {"GET", key}.
-    void command(std::vector<std::string> argv, Callback callback);
+    void command(const std::vector<std::string>& argv, Callback callback);
 
     // Runs `script` with its keys and arguments (EVALSHA, loading the script when needed).
-    void evalScript(Script& script, const std::vector<std::string>& keys,
-                    const std::vector<std::string>& args, Callback callback);
+    // Keys and arguments are taken by value: move large ones (a state) in.
+    void evalScript(Script& script, std::vector<std::string> keys, std::vector<std::string> args,
+                    Callback callback);
 
   private:
     class Impl;
