@@ -1,0 +1,5 @@
+# The auth module: password hashing, users, logins and tokens, workspaces.
+list(APPEND DESKBOARD_SERVER_SOURCES
+    src/auth/password_hasher.cpp
+    src/auth/tokens.cpp
+    src/auth/auth_service.cpp)

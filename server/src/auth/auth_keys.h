@@ -1,0 +1,98 @@
+// Redis key names of the auth module. Every key is built from a normalized, validated user
+// name, a server-generated id ([0-9a-f]{32}) or the SHA-256 hex of a token: never from
+// unchecked client input, and never from a raw token. Auth keys are not on the Redis Cluster
+// path, so they need not share a hash slot (the Lua scripts also build keys from ids they read).
+//
+// deskboard:users                         set: every user id
+// deskboard:user:<userId>                 hash: username (normalized), passwordHash (argon2id),
+//                                         createdAt (unix s), personalWorkspace (workspace id)
+// deskboard:username:<normalized name>    string: userId (SET NX inside the creating script, so
+//                                         of two concurrent sign-ups exactly one wins)
+// deskboard:user:<userId>:workspaces      set: ids of the workspaces the user is a member of
+// deskboard:user:<userId>:logins          sorted set: loginId -> unix time its last refresh
+//                                         token expires (EX refresh TTL; expired members pruned)
+// deskboard:workspace:<wsId>              hash: name, owner (userId), createdAt
+// deskboard:workspace:<wsId>:members      set: member user ids
+// deskboard:login:<loginId>               sorted set: the key names of every token of one sign-in
+//                                         (access, refresh, grace) -> unix time that key
+//                                         expires; EX refresh TTL. Revoking a login deletes
+//                                         every member key and the set; a login is alive while
+//                                         this key exists.
+// deskboard:token:access:<sha256>         hash: userId, loginId, username, expiresAt; EX access TTL
+// deskboard:token:refresh:<sha256>        hash: userId, loginId, username, rotatedAt (set once it
+//                                         was rotated; kept until the token's own expiry so a
+//                                         later presentation is recognized as reuse); EX refresh
+//                                         TTL
+// deskboard:token:grace:<sha256 of old refresh token>
+//                                         string: nonce + crypto_secretbox of the pair the
+//                                         rotation produced, under a key derived from the old
+//                                         token (not stored anywhere); EX grace seconds
+// deskboard:ratelimit:login:user:<normalized name>   counter of failed logins; EX window
+// deskboard:ratelimit:login:addr:<address>           counter of failed logins; EX window
+//                                         (<address> as given when it is 1-64 of
+//                                         [A-Za-z0-9.:_-], else "sha256-" + its SHA-256 hex)
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace deskboard::server::auth::keys {
+
+inline constexpr std::string_view kUsers = "deskboard:users";
+inline constexpr std::string_view kUserPrefix = "deskboard:user:";
+inline constexpr std::string_view kUsernamePrefix = "deskboard:username:";
+inline constexpr std::string_view kWorkspacePrefix = "deskboard:workspace:";
+inline constexpr std::string_view kLoginPrefix = "deskboard:login:";
+inline constexpr std::string_view kAccessPrefix = "deskboard:token:access:";
+inline constexpr std::string_view kRefreshPrefix = "deskboard:token:refresh:";
+inline constexpr std::string_view kGracePrefix = "deskboard:token:grace:";
+inline constexpr std::string_view kFailUserPrefix = "deskboard:ratelimit:login:user:";
+inline constexpr std::string_view kFailAddressPrefix = "deskboard:ratelimit:login:addr:";
+
+inline std::string join(std::string_view prefix, std::string_view rest,
+                        std::string_view suffix = {}) {
+    std::string key;
+    key.reserve(prefix.size() + rest.size() + suffix.size());
+    key.append(prefix).append(rest).append(suffix);
+    return key;
+}
+
+inline std::string user(std::string_view userId) {
+    return join(kUserPrefix, userId);
+}
+inline std::string userWorkspaces(std::string_view userId) {
+    return join(kUserPrefix, userId, ":workspaces");
+}
+inline std::string userLogins(std::string_view userId) {
+    return join(kUserPrefix, userId, ":logins");
+}
+inline std::string username(std::string_view normalized) {
+    return join(kUsernamePrefix, normalized);
+}
+inline std::string workspace(std::string_view workspaceId) {
+    return join(kWorkspacePrefix, workspaceId);
+}
+inline std::string workspaceMembers(std::string_view workspaceId) {
+    return join(kWorkspacePrefix, workspaceId, ":members");
+}
+inline std::string login(std::string_view loginId) {
+    return join(kLoginPrefix, loginId);
+}
+inline std::string accessToken(std::string_view tokenHash) {
+    return join(kAccessPrefix, tokenHash);
+}
+inline std::string refreshToken(std::string_view tokenHash) {
+    return join(kRefreshPrefix, tokenHash);
+}
+inline std::string grace(std::string_view oldRefreshHash) {
+    return join(kGracePrefix, oldRefreshHash);
+}
+inline std::string failedLoginsOfUser(std::string_view normalized) {
+    return join(kFailUserPrefix, normalized);
+}
+// `addressPart`: see addressKeyPart() in auth_service.cpp.
+inline std::string failedLoginsOfAddress(std::string_view addressPart) {
+    return join(kFailAddressPrefix, addressPart);
+}
+
+}  // namespace deskboard::server::auth::keys
