@@ -1,4 +1,5 @@
 // deskboard-server: entry point; all behaviour lives in the server library.
+#include <cstdlib>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -7,5 +8,6 @@
 
 int main(int argc, char* argv[]) {
     const std::vector<std::string_view> args(argv + 1, argv + argc);
-    return deskboard::server::runCommandLine(args, std::cout, std::cerr);
+    return deskboard::server::runCommandLine(
+        args, [](const char* name) { return std::getenv(name); }, std::cin, std::cout, std::cerr);
 }

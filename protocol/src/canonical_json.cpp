@@ -40,7 +40,7 @@ std::u16string toUtf16(std::string_view text) {
     return out;
 }
 
-void appendString(std::string& out, std::string_view text) {
+void appendStringImpl(std::string& out, std::string_view text) {
     static constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7',
                                                '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     out.push_back('"');
@@ -105,7 +105,7 @@ void appendObject(std::string& out, const nlohmann::json& object) {
             out.push_back(',');
         }
         first = false;
-        appendString(out, key);
+        appendStringImpl(out, key);
         out.push_back(':');
         appendValue(out, member);
     };
@@ -149,7 +149,7 @@ void appendValue(std::string& out, const nlohmann::json& value) {
             out += formatEcmascriptNumber(value.get<double>());
             break;
         case Type::string:
-            appendString(out, value.get_ref<const std::string&>());
+            appendStringImpl(out, value.get_ref<const std::string&>());
             break;
         case Type::array: {
             out.push_back('[');
@@ -239,6 +239,22 @@ std::string formatEcmascriptNumber(double number) {
         out += std::to_string(std::abs(n - 1));
     }
     return out;
+}
+
+void appendCanonicalString(std::string& out, std::string_view text) {
+    appendStringImpl(out, text);
+}
+
+bool canonicalKeyLess(std::string_view a, std::string_view b) {
+    // Byte order is UTF-16 order unless a code point from U+E000 up is involved.
+    const auto high = [](std::string_view text) {
+        return std::any_of(text.begin(), text.end(),
+                           [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
+    };
+    if (!high(a) && !high(b)) {
+        return a < b;
+    }
+    return toUtf16(a) < toUtf16(b);
 }
 
 std::string canonicalJson(const nlohmann::json& value) {

@@ -1,46 +1,40 @@
 #include <ostream>
 
 #include <deskboard/server/command_line.h>
+#include <deskboard/server/config.h>
+#include <deskboard/server/log.h>
 #include <deskboard/version.h>
 
+#include "admin.h"
+#include "serve.h"
+
 namespace deskboard::server {
-namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-void printHelp(std::ostream& out) {
-    out << "Usage: deskboard-server [--help] [--version]\n"
-           "\n"
-           "The Redis-backed state API of Deskboard (PRODUCT.md section 2).\n"
-           "\n"
-           "Options:\n"
-           "  --help     Show this help and exit.\n"
-           "  --version  Print the version and exit.\n"
-           "\n"
-           "This build does not serve HTTP yet: the state API, its environment variables and\n"
-           "the admin commands arrive with the server issue.\n";
-}
-
-}  // namespace
-
-int runCommandLine(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
-    if (args.empty()) {
-        err << "deskboard-server " << kVersion
-            << ": this build does not serve HTTP yet (see --help).\n";
-        return kExitFailed;
-    }
+int runCommandLine(std::span<const std::string_view> args,
+                   const std::function<const char*(const char*)>& lookup, std::istream& in,
+                   std::ostream& out, std::ostream& err) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-        printHelp(out);
-        return kExitOk;
+        out << helpText();
+        return 0;
     }
     if (args.size() == 1 && args[0] == "--version") {
         out << "deskboard-server " << kVersion << '\n';
-        return kExitOk;
+        return 0;
     }
-    err << "deskboard-server: unknown argument '" << args[0] << "'; see --help.\n";
-    return kExitUsage;
+    if (!args.empty() && args[0] != "user" && args[0] != "workspace") {
+        err << "deskboard-server: unknown argument '" << args[0] << "'; see --help\n";
+        return 2;
+    }
+    const auto loaded = loadConfig(lookup);
+    if (!loaded.config) {
+        err << "deskboard-server: bad configuration: " << loaded.error << '\n';
+        return 2;
+    }
+    if (!args.empty()) {
+        return runAdmin(args, *loaded.config, in, out, err);
+    }
+    const Log log(loaded.config->logFormat);
+    return serve(*loaded.config, log);
 }
 
 }  // namespace deskboard::server

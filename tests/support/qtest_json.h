@@ -15,4 +15,5 @@ inline char* toString(const std::string& text) {
 }
 }  // namespace QTest
 
-#define QCOMPARE_JSON(actual, expected) QCOMPARE((actual).dump(), (expected).dump())
+#define QCOMPARE_JSON(actual, expected) \
+    QCOMPARE(nlohmann::json(actual).dump(), nlohmann::json(expected).dump())

@@ -21,6 +21,13 @@ std::string canonicalJson(const nlohmann::json& value);
 // from 1e21 ("1e+21"), -0 written as "0". Throws std::domain_error for NaN and infinities.
 std::string formatEcmascriptNumber(double number);
 
+// Building blocks for canonicalizing other JSON representations (the server canonicalizes
+// simdjson documents with them, and its tests compare the result with canonicalJson()):
+// appends `text` (UTF-8) as an RFC 8785 string; throws std::domain_error for invalid UTF-8.
+void appendCanonicalString(std::string& out, std::string_view text);
+// The RFC 8785 member order: true when key `a` sorts before `b` by UTF-16 code units.
+bool canonicalKeyLess(std::string_view a, std::string_view b);
+
 // Lowercase hex SHA-256 of `bytes`.
 std::string sha256Hex(std::string_view bytes);
 

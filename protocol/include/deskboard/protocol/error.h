@@ -49,6 +49,8 @@ std::optional<ErrorCode> errorCodeFromName(std::string_view name);
 struct ApiError {
     ErrorCode code;
     std::string message;
+    // For rate_limited: when to try again (the Retry-After header).
+    std::optional<long long> retryAfterSeconds = std::nullopt;
 
     friend bool operator==(const ApiError&, const ApiError&) = default;
 };

@@ -1,0 +1,11 @@
+list(APPEND DESKBOARD_SERVER_SOURCES
+    src/admin.cpp
+    src/api/api_handler.cpp
+    src/api/event_hub.cpp
+    src/api/router.cpp
+    src/api/save_body.cpp
+    src/config.cpp
+    src/log.cpp
+    src/metrics.cpp
+    src/serve.cpp
+    src/worker.cpp)

@@ -1,0 +1,241 @@
+#include "event_hub.h"
+
+#include <chrono>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace deskboard::server::api {
+namespace {
+
+constexpr std::string_view kEventPattern = "dashboard:events:*";
+
+std::string sseEvent(std::int64_t version, std::string_view data) {
+    std::string text = "id: " + std::to_string(version) + "\nevent: version\ndata: ";
+    text.append(data);
+    text += "\n\n";
+    return text;
+}
+
+long long unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+struct EventHub::Listener {
+    std::shared_ptr<http::EventStream> stream;
+    std::string channel;
+    protocol::StateKeys keys;
+    std::string userId;
+    std::string loginId;
+    long long expiresAt = 0;
+    std::int64_t lastVersion = 0;
+};
+
+EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
+                   redis::ClientOptions subscriberOptions, redis::Client& redis,
+                   state::StateService& state, auth::AuthService& auth, StreamLimiter& limiter,
+                   Metrics& metrics, std::chrono::seconds heartbeat)
+    : io_(io),
+      redis_(redis),
+      state_(state),
+      auth_(auth),
+      limiter_(limiter),
+      metrics_(metrics),
+      heartbeatInterval_(heartbeat),
+      subscriber_(
+          io, endpoint,
+          redis::Subscriptions{{std::string(kEventPattern)}, {std::string(kRevocationChannel)}},
+          [this](std::string_view channel, std::string_view payload) {
+              if (channel == kRevocationChannel) {
+                  closeLogin(payload);
+              } else {
+                  deliver(channel, payload);
+              }
+          },
+          [this] { catchUpAll(); }, std::move(subscriberOptions)),
+      heartbeatTimer_(io) {}
+
+EventHub::~EventHub() {
+    stop();
+}
+
+void EventHub::start() {
+    stopped_ = false;
+    subscriber_.start();
+    heartbeat();
+}
+
+void EventHub::stop() {
+    if (stopped_) {
+        return;
+    }
+    stopped_ = true;
+    heartbeatTimer_.cancel();
+    subscriber_.stop();
+    // close() calls each stream's onClosed, which removes it from the map.
+    std::vector<std::shared_ptr<Listener>> all;
+    for (const auto& [channel, listener] : byChannel_) {
+        all.push_back(listener);
+    }
+    for (const auto& listener : all) {
+        listener->stream->close();
+        remove(listener);
+    }
+}
+
+void EventHub::open(const std::shared_ptr<http::Exchange>& exchange,
+                    const auth::Principal& principal, const protocol::StateKeys& keys,
+                    std::optional<std::int64_t> lastEventId) {
+    if (!limiter_.tryAcquire(principal.userId)) {
+        protocol::ApiError error{protocol::ErrorCode::RateLimited,
+                                 "too many open event streams for this user", 60};
+        exchange->respond(http::Response{429,
+                                         "application/json; charset=utf-8",
+                                         protocol::errorBody(error),
+                                         {{"Retry-After", "60"}}});
+        return;
+    }
+    auto stream = exchange->startEventStream({});
+    if (!stream) {
+        limiter_.release(principal.userId);
+        return;
+    }
+    auto listener =
+        std::make_shared<Listener>(Listener{stream, keys.eventsChannel(), keys, principal.userId,
+                                            principal.loginId, principal.expiresAt, 0});
+    byChannel_.emplace(listener->channel, listener);
+    metrics_.streamOpened();
+    stream->onClosed([this, weak = std::weak_ptr<Listener>(listener)] {
+        if (auto alive = weak.lock()) {
+            remove(alive);
+        }
+    });
+    // Tell the client the stream is live and how long to wait before reconnecting.
+    stream->send("retry: 2000\n: connected\n\n");
+    if (lastEventId) {
+        listener->lastVersion = *lastEventId;
+        catchUp(listener);
+    }
+}
+
+void EventHub::remove(const std::shared_ptr<Listener>& listener) {
+    auto [first, last] = byChannel_.equal_range(listener->channel);
+    for (auto it = first; it != last; ++it) {
+        if (it->second == listener) {
+            byChannel_.erase(it);
+            limiter_.release(listener->userId);
+            metrics_.streamClosed();
+            return;
+        }
+    }
+}
+
+void EventHub::deliver(std::string_view channel, std::string_view payload) {
+    auto [first, last] = byChannel_.equal_range(channel);
+    if (first == last) {
+        return;
+    }
+    const auto parsed = nlohmann::json::parse(payload, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("version") ||
+        !parsed["version"].is_number_integer()) {
+        return;
+    }
+    const auto version = parsed["version"].get<std::int64_t>();
+    const std::string event = sseEvent(version, payload);
+    std::vector<std::shared_ptr<Listener>> targets;
+    for (auto it = first; it != last; ++it) {
+        targets.push_back(it->second);
+    }
+    for (const auto& listener : targets) {
+        if (version > listener->lastVersion) {
+            listener->lastVersion = version;
+            listener->stream->send(event);
+        }
+    }
+}
+
+void EventHub::catchUp(const std::shared_ptr<Listener>& listener) {
+    state_.currentVersion(
+        listener->keys, [listener](protocol::Expected<std::optional<state::StoredState>> current) {
+            if (!current || !current.value() || !listener->stream->isOpen()) {
+                return;
+            }
+            const auto& stored = *current.value();
+            if (stored.version <= listener->lastVersion) {
+                return;
+            }
+            listener->lastVersion = stored.version;
+            const nlohmann::json data{{"version", stored.version},
+                                      {"lastModified", stored.lastModified},
+                                      {"deviceId", nullptr}};
+            listener->stream->send(sseEvent(stored.version, data.dump()));
+        });
+}
+
+// After (re)subscribing, events published while the subscriber was away are fetched.
+void EventHub::catchUpAll() {
+    for (const auto& [channel, listener] : byChannel_) {
+        if (listener->lastVersion > 0) {
+            catchUp(listener);
+        }
+    }
+}
+
+void EventHub::revokeLogin(const std::string& loginId) {
+    closeLogin(loginId);
+    redis_.command({"PUBLISH", std::string(kRevocationChannel), loginId}, [](redis::Result) {});
+}
+
+void EventHub::closeLogin(std::string_view loginId) {
+    std::vector<std::shared_ptr<Listener>> revoked;
+    for (const auto& [channel, listener] : byChannel_) {
+        if (listener->loginId == loginId) {
+            revoked.push_back(listener);
+        }
+    }
+    for (const auto& listener : revoked) {
+        listener->stream->close();
+        remove(listener);
+    }
+}
+
+void EventHub::heartbeat() {
+    if (stopped_) {
+        return;
+    }
+    const long long now = unixNow();
+    std::vector<std::shared_ptr<Listener>> expired;
+    std::set<std::string> logins;
+    for (const auto& [channel, listener] : byChannel_) {
+        if (listener->expiresAt <= now) {
+            expired.push_back(listener);
+        } else {
+            listener->stream->send(": heartbeat\n\n");
+            logins.insert(listener->loginId);
+        }
+    }
+    for (const auto& listener : expired) {
+        listener->stream->close();
+        remove(listener);
+    }
+    // Logins revoked without an announcement (refresh-token reuse) end within one interval.
+    for (const auto& loginId : logins) {
+        auth_.loginAlive(loginId, [this, loginId](protocol::Expected<bool> alive) {
+            if (alive && !alive.value()) {
+                closeLogin(loginId);
+            }
+        });
+    }
+    heartbeatTimer_.expires_after(heartbeatInterval_);
+    heartbeatTimer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) {
+            heartbeat();
+        }
+    });
+}
+
+}  // namespace deskboard::server::api

@@ -1,0 +1,77 @@
+// Internal: the live-update streams of one worker (PRODUCT.md "Live updates"). Holds one Redis
+// subscriber for the pattern dashboard:events:* (saves through any server instance reach every
+// instance) and the revocation channel, fans each event out to the streams of that user and
+// workspace, sends heartbeat comments, and closes streams whose token expired or whose login
+// was revoked.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deskboard/protocol/redis_keys.h>
+#include <deskboard/server/auth/auth_service.h>
+#include <deskboard/server/http/exchange.h>
+#include <deskboard/server/log.h>
+#include <deskboard/server/metrics.h>
+#include <deskboard/server/redis/redis_client.h>
+#include <deskboard/server/redis/redis_subscriber.h>
+#include <deskboard/server/state/state_service.h>
+
+#include "stream_limiter.h"
+
+namespace deskboard::server::api {
+
+// The channel on which a revoked login id is announced to every server instance.
+inline constexpr std::string_view kRevocationChannel = "deskboard:revocations";
+
+class EventHub {
+  public:
+    EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
+             redis::ClientOptions subscriberOptions, redis::Client& redis,
+             state::StateService& state, auth::AuthService& auth, StreamLimiter& limiter,
+             Metrics& metrics, std::chrono::seconds heartbeat);
+    ~EventHub();
+
+    void start();
+    // Ends every stream (graceful shutdown).
+    void stop();
+
+    // Turns the exchange into an event stream of `keys` for `principal`; with lastEventId older
+    // than the current version, the current version is sent first. Answers 429 when the user
+    // already holds the maximum of streams.
+    void open(const std::shared_ptr<http::Exchange>& exchange, const auth::Principal& principal,
+              const protocol::StateKeys& keys, std::optional<std::int64_t> lastEventId);
+
+    // Closes the streams of a revoked login here and on every other instance.
+    void revokeLogin(const std::string& loginId);
+
+  private:
+    struct Listener;
+
+    void deliver(std::string_view channel, std::string_view payload);
+    void closeLogin(std::string_view loginId);
+    void catchUp(const std::shared_ptr<Listener>& listener);
+    void catchUpAll();
+    void heartbeat();
+    void remove(const std::shared_ptr<Listener>& listener);
+
+    boost::asio::io_context& io_;
+    redis::Client& redis_;
+    state::StateService& state_;
+    auth::AuthService& auth_;
+    StreamLimiter& limiter_;
+    Metrics& metrics_;
+    std::chrono::seconds heartbeatInterval_;
+    redis::Subscriber subscriber_;
+    boost::asio::steady_timer heartbeatTimer_;
+    std::multimap<std::string, std::shared_ptr<Listener>, std::less<>> byChannel_;
+    bool stopped_ = false;
+};
+
+}  // namespace deskboard::server::api

@@ -1,0 +1,200 @@
+#include "save_body.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <simdjson.h>
+
+#include <deskboard/protocol/canonical_json.h>
+#include <deskboard/protocol/messages.h>
+
+namespace deskboard::server::api {
+namespace {
+
+using protocol::ApiError;
+using protocol::ErrorCode;
+
+// Thrown while canonicalizing; becomes invalid_json.
+struct Malformed {
+    std::string message;
+};
+
+void appendCanonical(std::string& out, simdjson::dom::element value) {
+    using Type = simdjson::dom::element_type;
+    switch (value.type()) {
+        case Type::OBJECT: {
+            std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
+            const simdjson::dom::object object = value.get_object().value_unsafe();
+            for (auto field : object) {
+                members.emplace_back(field.key, field.value);
+            }
+            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+                return protocol::canonicalKeyLess(a.first, b.first);
+            });
+            out.push_back('{');
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                if (i > 0) {
+                    if (members[i].first == members[i - 1].first) {
+                        throw Malformed{"duplicate key in a JSON object"};
+                    }
+                    out.push_back(',');
+                }
+                protocol::appendCanonicalString(out, members[i].first);
+                out.push_back(':');
+                appendCanonical(out, members[i].second);
+            }
+            out.push_back('}');
+            return;
+        }
+        case Type::ARRAY: {
+            out.push_back('[');
+            bool first = true;
+            const simdjson::dom::array array = value.get_array().value_unsafe();
+            for (auto element : array) {
+                if (!first) {
+                    out.push_back(',');
+                }
+                first = false;
+                appendCanonical(out, element);
+            }
+            out.push_back(']');
+            return;
+        }
+        case Type::STRING:
+            protocol::appendCanonicalString(out, value.get_string().value_unsafe());
+            return;
+        case Type::INT64:
+            out += protocol::formatEcmascriptNumber(
+                static_cast<double>(value.get_int64().value_unsafe()));
+            return;
+        case Type::UINT64:
+            out += protocol::formatEcmascriptNumber(
+                static_cast<double>(value.get_uint64().value_unsafe()));
+            return;
+        case Type::DOUBLE:
+            out += protocol::formatEcmascriptNumber(value.get_double().value_unsafe());
+            return;
+        case Type::BOOL:
+            out += value.get_bool().value_unsafe() ? "true" : "false";
+            return;
+        case Type::NULL_VALUE:
+            out += "null";
+            return;
+    }
+}
+
+ApiError invalidBody(std::string_view field, std::string_view problem) {
+    return ApiError{ErrorCode::InvalidBody,
+                    "field '" + std::string(field) + "' " + std::string(problem)};
+}
+
+}  // namespace
+
+struct SaveBodyParser::Impl {
+    simdjson::dom::parser parser;
+    std::size_t maxBytes;
+};
+
+SaveBodyParser::SaveBodyParser(std::size_t maxBytes, int maxDepth)
+    : impl_(std::make_unique<Impl>(Impl{simdjson::dom::parser(maxBytes), maxBytes})) {
+    // Start small; parse() grows the buffers up to maxBytes and keeps the depth limit.
+    constexpr std::size_t kInitialCapacity = 64 * 1024;
+    if (impl_->parser.allocate(std::min(kInitialCapacity, maxBytes),
+                               static_cast<std::size_t>(maxDepth)) != simdjson::SUCCESS) {
+        throw std::bad_alloc();
+    }
+}
+
+SaveBodyParser::~SaveBodyParser() = default;
+
+protocol::Expected<ParsedSave> SaveBodyParser::parse(std::string body) {
+    if (body.size() > impl_->maxBytes) {
+        return ApiError{ErrorCode::TooLarge, "body is " + std::to_string(body.size()) +
+                                                 " bytes, more than the limit of " +
+                                                 std::to_string(impl_->maxBytes)};
+    }
+    const std::size_t length = body.size();
+    body.resize(length + simdjson::SIMDJSON_PADDING);  // simdjson reads past the end
+    simdjson::dom::element root;
+    if (const auto error =
+            impl_->parser.parse(body.data(), length, /*realloc_if_needed=*/false).get(root)) {
+        return ApiError{ErrorCode::InvalidJson,
+                        std::string("not valid JSON: ") + simdjson::error_message(error)};
+    }
+    simdjson::dom::object object;
+    if (root.get(object)) {
+        return ApiError{ErrorCode::InvalidBody, "body must be a JSON object"};
+    }
+    ParsedSave save;
+    std::optional<simdjson::dom::element> version;
+    std::optional<simdjson::dom::element> state;
+    std::optional<simdjson::dom::element> checksum;
+    std::vector<std::string_view> keys;
+    for (auto field : object) {
+        keys.push_back(field.key);
+        if (field.key == "version") {
+            version = field.value;
+        } else if (field.key == "state") {
+            state = field.value;
+        } else if (field.key == "checksum") {
+            checksum = field.value;
+        }
+    }
+    std::sort(keys.begin(), keys.end());
+    if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) {
+        return ApiError{ErrorCode::InvalidJson, "duplicate key in a JSON object"};
+    }
+    try {
+        // Canonicalizing the whole body first finds malformed parts anywhere (duplicate keys,
+        // invalid UTF-8 in keys) before the shape is judged, as the protocol parser does.
+        if (state && state->is_object()) {
+            appendCanonical(save.canonicalState, *state);
+        } else {
+            std::string ignored;
+            appendCanonical(ignored, root);
+        }
+    } catch (const Malformed& malformed) {
+        return ApiError{ErrorCode::InvalidJson, malformed.message};
+    } catch (const std::domain_error& error) {
+        return ApiError{ErrorCode::InvalidJson, std::string("not valid JSON: ") + error.what()};
+    }
+    if (!version) {
+        return invalidBody("version", "is required");
+    }
+    std::int64_t number = 0;
+    std::uint64_t unsignedNumber = 0;
+    if (version->is_int64()) {
+        number = version->get_int64().value_unsafe();
+    } else if (version->is_uint64()) {
+        unsignedNumber = version->get_uint64().value_unsafe();
+        number = unsignedNumber > static_cast<std::uint64_t>(protocol::kMaxVersion)
+                     ? -1
+                     : static_cast<std::int64_t>(unsignedNumber);
+    } else {
+        number = -1;
+    }
+    if (number < 1 || number > protocol::kMaxVersion) {
+        return invalidBody("version", "must be an integer from 1 to 2^53-1");
+    }
+    save.version = number;
+    if (!state) {
+        return invalidBody("state", "is required");
+    }
+    if (!state->is_object()) {
+        return invalidBody("state", "must be a JSON object");
+    }
+    save.checksum = protocol::sha256Hex(save.canonicalState);
+    if (checksum) {
+        std::string_view given;
+        if (checksum->get(given)) {
+            return invalidBody("checksum", "must be a string");
+        }
+        if (given != save.checksum) {
+            return ApiError{ErrorCode::ChecksumMismatch,
+                            "checksum is not the SHA-256 of the state's canonical JSON (RFC 8785)"};
+        }
+    }
+    return save;
+}
+
+}  // namespace deskboard::server::api
