@@ -432,6 +432,10 @@ void ApiHandler::refresh(const ExchangePtr& exchange) {
 }
 
 void ApiHandler::logout(const ExchangePtr& exchange) {
+    // No body is needed, but one that is sent must still be JSON of a sane size.
+    if (exchange->head().hasBody && !acceptsBody(exchange, kSmallBodyBytes)) {
+        return;
+    }
     withPrincipal(exchange, [this, exchange](const auth::Principal& principal) {
         auth_.logout(principal,
                      [this, exchange, loginId = principal.loginId](protocol::Expected<bool> done) {

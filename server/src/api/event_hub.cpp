@@ -169,9 +169,12 @@ void EventHub::catchUp(const std::shared_ptr<Listener>& listener) {
                 return;
             }
             listener->lastVersion = stored.version;
-            const nlohmann::json data{{"version", stored.version},
-                                      {"lastModified", stored.lastModified},
-                                      {"deviceId", nullptr}};
+            // The saving device is not kept; after a delete there is no modified time.
+            const nlohmann::json data{
+                {"version", stored.version},
+                {"lastModified", stored.lastModified.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(stored.lastModified)},
+                {"deviceId", nullptr}};
             listener->stream->send(sseEvent(stored.version, data.dump()));
         });
 }

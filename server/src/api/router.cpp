@@ -42,10 +42,6 @@ bool RouteMatch::allows(std::string_view method) const {
 }
 
 std::optional<RouteMatch> matchRoute(std::string_view path) {
-    // A trailing slash names the same resource.
-    if (path.size() > 1 && path.back() == '/') {
-        path.remove_suffix(1);
-    }
     for (const auto& entry : kRoutes) {
         if (entry.path == path) {
             return RouteMatch{entry.route, entry.path, entry.allow, {}};

@@ -138,15 +138,20 @@ return false
 )lua";
 
 // Current version (event-stream catch-up). ARGV[1] TTL.
-// Returns {version, lastModified}, or nil when no state is stored.
+// Returns {version, lastModified} while a state is stored, {version} after a delete (the
+// delete's version must reach reconnecting clients too), or nil when nothing was ever saved.
 inline constexpr std::string_view kCurrentVersion = R"lua(
 for i = 1, 5 do
     redis.call('EXPIRE', KEYS[i], ARGV[1])
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local version = redis.call('GET', KEYS[2])
+if not version then
     return false
 end
-return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return {version}
+end
+return {version, redis.call('GET', KEYS[3])}
 )lua";
 
 }  // namespace deskboard::server::state::scripts

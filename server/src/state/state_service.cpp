@@ -335,27 +335,30 @@ void StateService::historyVersion(const protocol::StateKeys& keys, std::int64_t 
 
 void StateService::currentVersion(const protocol::StateKeys& keys,
                                   std::function<void(Expected<std::optional<StoredState>>)> done) {
-    redis_.evalScript(
-        currentVersionScript_, keyList(keys), {ttlArgument_},
-        [done = std::move(done)](Result result) {
-            constexpr std::string_view operation = "current version read";
-            if (!result.succeeded()) {
-                return done(storageError(operation, result));
-            }
-            auto& reply = result.reply();
-            if (reply.isNil()) {
-                return done(std::optional<StoredState>{});
-            }
-            if (reply.isArray() && reply.elements.size() == 2 && reply.elements[1].isString()) {
-                if (const auto version = versionOf(reply.elements[0]); version) {
-                    StoredState stored;
-                    stored.version = *version;
-                    stored.lastModified = std::move(reply.elements[1].text);
-                    return done(std::optional<StoredState>(std::move(stored)));
-                }
-            }
-            done(malformedReply(operation));
-        });
+    redis_.evalScript(currentVersionScript_, keyList(keys), {ttlArgument_},
+                      [done = std::move(done)](Result result) {
+                          constexpr std::string_view operation = "current version read";
+                          if (!result.succeeded()) {
+                              return done(storageError(operation, result));
+                          }
+                          auto& reply = result.reply();
+                          if (reply.isNil()) {
+                              return done(std::optional<StoredState>{});
+                          }
+                          const bool deleted = reply.isArray() && reply.elements.size() == 1;
+                          if (deleted || (reply.isArray() && reply.elements.size() == 2 &&
+                                          reply.elements[1].isString())) {
+                              if (const auto version = versionOf(reply.elements[0]); version) {
+                                  StoredState stored;
+                                  stored.version = *version;
+                                  if (!deleted) {
+                                      stored.lastModified = std::move(reply.elements[1].text);
+                                  }
+                                  return done(std::optional<StoredState>(std::move(stored)));
+                              }
+                          }
+                          done(malformedReply(operation));
+                      });
 }
 
 }  // namespace deskboard::server::state

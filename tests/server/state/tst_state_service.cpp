@@ -286,7 +286,11 @@ class StateServiceTest : public QObject {
         QCOMPARE(h.history(keys).value().size(), std::size_t{1});
         QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::NotFound);
         QCOMPARE(h.read(keys, 4).value().kind, ReadOutcome::Kind::NotFound);
-        QVERIFY(!h.current(keys).value().has_value());
+        // The delete's version is still current (reconnecting event streams learn of it).
+        const auto current = h.current(keys).value();
+        QVERIFY(current.has_value());
+        QCOMPARE(current->version, std::int64_t{4});
+        QVERIFY(current->lastModified.empty());
 
         // Nothing stored: nothing changes.
         const auto again = h.remove(keys).value();

@@ -91,8 +91,8 @@ class StateService {
     void historyVersion(const protocol::StateKeys& keys, std::int64_t version,
                         std::function<void(Expected<std::optional<StoredState>>)> done);
 
-    // The current version and lastModified only (for event-stream catch-up); nothing when no
-    // state is stored.
+    // The current version and lastModified only (for event-stream catch-up): after a delete the
+    // delete's version with an empty lastModified; nothing when nothing was ever saved.
     void currentVersion(const protocol::StateKeys& keys,
                         std::function<void(Expected<std::optional<StoredState>>)> done);
 
