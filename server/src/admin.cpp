@@ -67,6 +67,22 @@ class AdminSession {
         return true;
     }
 
+    // Calls `next` with the user named `name`; reports a missing user and finishes.
+    void withUser(const std::string& name, std::function<void(const auth::User&)> next) {
+        auth_.findUser(name, [this, name, next = std::move(next)](
+                                 protocol::Expected<std::optional<auth::User>> user) {
+            if (failed(user)) {
+                return;
+            }
+            if (!user.value()) {
+                err_ << "deskboard-server: no user named " << name << '\n';
+                finish(kExitFailed);
+                return;
+            }
+            next(*user.value());
+        });
+    }
+
     std::ostream& out() { return out_; }
     std::ostream& err() { return err_; }
 
@@ -175,17 +191,9 @@ int workspaceCommand(std::span<const std::string_view> args, const Config& confi
         AdminSession session(config, out, err);
         const std::string owner(args[2]);
         const std::string name(args[3]);
-        session.auth().findUser(owner, [&](protocol::Expected<std::optional<auth::User>> user) {
-            if (session.failed(user)) {
-                return;
-            }
-            if (!user.value()) {
-                err << "deskboard-server: no user named " << owner << '\n';
-                session.finish(kExitFailed);
-                return;
-            }
+        session.withUser(owner, [&](const auth::User& user) {
             session.auth().createWorkspace(
-                user.value()->id, name, [&](protocol::Expected<auth::Workspace> workspace) {
+                user.id, name, [&](protocol::Expected<auth::Workspace> workspace) {
                     if (session.failed(workspace)) {
                         return;
                     }
@@ -198,16 +206,8 @@ int workspaceCommand(std::span<const std::string_view> args, const Config& confi
     if (verb == "list" && args.size() == 3) {
         AdminSession session(config, out, err);
         const std::string owner(args[2]);
-        session.auth().findUser(owner, [&](protocol::Expected<std::optional<auth::User>> user) {
-            if (session.failed(user)) {
-                return;
-            }
-            if (!user.value()) {
-                err << "deskboard-server: no user named " << owner << '\n';
-                session.finish(kExitFailed);
-                return;
-            }
-            session.auth().workspacesOf(user.value()->id,
+        session.withUser(owner, [&](const auth::User& user) {
+            session.auth().workspacesOf(user.id,
                                         [&](protocol::Expected<std::vector<auth::Workspace>> list) {
                                             if (session.failed(list)) {
                                                 return;

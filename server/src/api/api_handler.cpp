@@ -361,53 +361,47 @@ void ApiHandler::signup(const ExchangePtr& exchange) {
                                 "sign-up is disabled on this server; ask its administrator"});
         return;
     }
-    withJsonObject(exchange, kSmallBodyBytes, [this, exchange](nlohmann::json body) {
-        auto username = stringField(body, "username");
-        auto password = stringField(body, "password");
-        if (!username) {
-            fail(exchange, missingString("username"));
-            return;
-        }
-        if (!password) {
-            fail(exchange, missingString("password"));
-            return;
-        }
-        auth_.signup(std::move(*username), std::move(*password),
+    withCredentials(exchange, [this, exchange](std::string username, std::string password) {
+        auth_.signup(std::move(username), std::move(password),
                      clientAddress(exchange->head(), config_.trustedProxies),
-                     [exchange](protocol::Expected<auth::LoginAnswer> answer) {
-                         if (!answer) {
-                             fail(exchange, answer.error());
-                             return;
-                         }
-                         exchange->setUserId(answer.value().user.id);
-                         exchange->respond(jsonResponse(201, loginAnswerBody(answer.value())));
-                     });
+                     answerLogin(exchange, 201));
     });
 }
 
 void ApiHandler::login(const ExchangePtr& exchange) {
-    withJsonObject(exchange, kSmallBodyBytes, [this, exchange](nlohmann::json body) {
-        auto username = stringField(body, "username");
-        auto password = stringField(body, "password");
-        if (!username) {
-            fail(exchange, missingString("username"));
-            return;
-        }
-        if (!password) {
-            fail(exchange, missingString("password"));
-            return;
-        }
-        auth_.login(std::move(*username), std::move(*password),
+    withCredentials(exchange, [this, exchange](std::string username, std::string password) {
+        auth_.login(std::move(username), std::move(password),
                     clientAddress(exchange->head(), config_.trustedProxies),
-                    [exchange](protocol::Expected<auth::LoginAnswer> answer) {
-                        if (!answer) {
-                            fail(exchange, answer.error());
-                            return;
-                        }
-                        exchange->setUserId(answer.value().user.id);
-                        exchange->respond(jsonResponse(200, loginAnswerBody(answer.value())));
-                    });
+                    answerLogin(exchange, 200));
     });
+}
+
+void ApiHandler::withCredentials(const ExchangePtr& exchange,
+                                 std::function<void(std::string, std::string)> next) {
+    withJsonObject(exchange, kSmallBodyBytes,
+                   [exchange, next = std::move(next)](nlohmann::json body) {
+                       auto username = stringField(body, "username");
+                       auto password = stringField(body, "password");
+                       if (!username) {
+                           fail(exchange, missingString("username"));
+                       } else if (!password) {
+                           fail(exchange, missingString("password"));
+                       } else {
+                           next(std::move(*username), std::move(*password));
+                       }
+                   });
+}
+
+std::function<void(protocol::Expected<auth::LoginAnswer>)> ApiHandler::answerLogin(
+    const ExchangePtr& exchange, int status) {
+    return [exchange, status](protocol::Expected<auth::LoginAnswer> answer) {
+        if (!answer) {
+            fail(exchange, answer.error());
+            return;
+        }
+        exchange->setUserId(answer.value().user.id);
+        exchange->respond(jsonResponse(status, loginAnswerBody(answer.value())));
+    };
 }
 
 void ApiHandler::refresh(const ExchangePtr& exchange) {

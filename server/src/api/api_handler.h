@@ -50,6 +50,12 @@ class ApiHandler : public http::Handler {
     // Checks the content type (415) and size (413), reads and parses a JSON object body.
     void withJsonObject(const ExchangePtr& exchange, std::size_t limit,
                         std::function<void(nlohmann::json)> next);
+    // Reads {username, password} (400 naming a missing one), then calls `next`.
+    void withCredentials(const ExchangePtr& exchange,
+                         std::function<void(std::string, std::string)> next);
+    // Answers a login or sign-up with `status`, or its error.
+    static std::function<void(protocol::Expected<auth::LoginAnswer>)> answerLogin(
+        const ExchangePtr& exchange, int status);
     // 415 / 413 checks shared by every body; false when an answer was sent.
     bool acceptsBody(const ExchangePtr& exchange, std::size_t limit);
 

@@ -8,7 +8,7 @@
 
 #include <deskboard/server/redis/redis_client.h>
 
-#include "socket_watch.h"
+#include "hiredis_asio.h"
 
 namespace deskboard::server::redis {
 namespace {
@@ -55,8 +55,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         : io_(io),
           endpoint_(std::move(endpoint)),
           options_(std::move(options)),
-          backoff_(options_.reconnectMin),
-          reconnectTimer_(io),
+          backoff_(io, options_.reconnectMin, options_.reconnectMax),
           deadlineTimer_(io) {}
 
     ~Impl() { stop(); }
@@ -68,7 +67,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
     void stop() {
         stopped_ = true;
-        reconnectTimer_.cancel();
+        backoff_.cancel();
         deadlineTimer_.cancel();
         dropContext();
     }
@@ -159,27 +158,18 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         if (stopped_) {
             return;
         }
-        redisAsyncContext* context = redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
-        if (context == nullptr || context->err != 0) {
-            lastError_ = context != nullptr ? context->errstr : "out of memory";
+        redisAsyncContext* context = openAsyncContext(io_, endpoint_, lastError_);
+        if (context == nullptr) {
             log("cannot connect to Redis at " + endpoint_.describe() + ": " + lastError_);
-            if (context != nullptr) {
-                redisAsyncFree(context);
-            }
             scheduleReconnect();
             return;
         }
         context->data = this;
         context_ = context;
-        SocketWatch::attach(std::make_shared<SocketWatch>(io_, context), context);
         redisAsyncSetConnectCallback(context, &Impl::onConnect);
         redisAsyncSetDisconnectCallback(context, &Impl::onDisconnect);
-        if (!endpoint_.password.empty()) {
-            auto auth =
-                endpoint_.username.empty()
-                    ? std::vector<std::string>{"AUTH", endpoint_.password}
-                    : std::vector<std::string>{"AUTH", endpoint_.username, endpoint_.password};
-            command(std::move(auth), [weak = weak_from_this()](Result result) {
+        if (auto auth = authCommand(endpoint_); !auth.empty()) {
+            command(auth, [weak = weak_from_this()](Result result) {
                 if (auto self = weak.lock(); self && !result.succeeded()) {
                     self->log("Redis AUTH failed: " + result.describe());
                 }
@@ -211,7 +201,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         self->connected_ = true;
-        self->backoff_ = self->options_.reconnectMin;
+        self->backoff_.reset();
         self->log("connected to Redis at " + self->endpoint_.describe());
         if (self->everConnected_ && self->options_.onReconnect) {
             self->options_.onReconnect();
@@ -323,14 +313,11 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
         if (stopped_) {
             return;
         }
-        reconnectTimer_.expires_after(backoff_);
-        backoff_ = std::min(backoff_ * 2, options_.reconnectMax);
-        reconnectTimer_.async_wait(
-            [weak = weak_from_this()](const boost::system::error_code& error) {
-                if (auto self = weak.lock(); self && !error) {
-                    self->connect();
-                }
-            });
+        backoff_.schedule([weak = weak_from_this()] {
+            if (auto self = weak.lock()) {
+                self->connect();
+            }
+        });
     }
 
     void fail(Callback callback, Failure failure, std::string detail) {
@@ -349,8 +336,7 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     boost::asio::io_context& io_;
     Endpoint endpoint_;
     ClientOptions options_;
-    std::chrono::milliseconds backoff_;
-    boost::asio::steady_timer reconnectTimer_;
+    ReconnectBackoff backoff_;
     boost::asio::steady_timer deadlineTimer_;
     redisAsyncContext* context_ = nullptr;
     std::deque<Pending*> pending_;

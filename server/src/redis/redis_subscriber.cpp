@@ -1,10 +1,9 @@
-#include <boost/asio/steady_timer.hpp>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
 #include <deskboard/server/redis/redis_subscriber.h>
 
-#include "socket_watch.h"
+#include "hiredis_asio.h"
 
 namespace deskboard::server::redis {
 
@@ -18,8 +17,7 @@ class Subscriber::Impl {
           onMessage_(std::move(onMessage)),
           onSubscribed_(std::move(onSubscribed)),
           options_(std::move(options)),
-          backoff_(options_.reconnectMin),
-          reconnectTimer_(io) {}
+          backoff_(io, options_.reconnectMin, options_.reconnectMax) {}
 
     ~Impl() { stop(); }
 
@@ -30,7 +28,7 @@ class Subscriber::Impl {
 
     void stop() {
         stopped_ = true;
-        reconnectTimer_.cancel();
+        backoff_.cancel();
         subscribed_ = false;
         if (context_ != nullptr) {
             redisAsyncContext* context = context_;
@@ -46,13 +44,10 @@ class Subscriber::Impl {
         if (stopped_) {
             return;
         }
-        redisAsyncContext* context = redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
-        if (context == nullptr || context->err != 0) {
-            log("subscriber cannot connect to Redis at " + endpoint_.describe() + ": " +
-                (context != nullptr ? context->errstr : "out of memory"));
-            if (context != nullptr) {
-                redisAsyncFree(context);
-            }
+        std::string error;
+        redisAsyncContext* context = openAsyncContext(io_, endpoint_, error);
+        if (context == nullptr) {
+            log("subscriber cannot connect to Redis at " + endpoint_.describe() + ": " + error);
             scheduleReconnect();
             return;
         }
@@ -60,14 +55,10 @@ class Subscriber::Impl {
         context_ = context;
         confirmations_ = 0;
         redisEnableKeepAlive(&context->c);
-        SocketWatch::attach(std::make_shared<SocketWatch>(io_, context), context);
         redisAsyncSetConnectCallback(context, &Impl::onConnect);
         redisAsyncSetDisconnectCallback(context, &Impl::onDisconnect);
-        if (!endpoint_.password.empty()) {
-            send(endpoint_.username.empty()
-                     ? std::vector<std::string>{"AUTH", endpoint_.password}
-                     : std::vector<std::string>{"AUTH", endpoint_.username, endpoint_.password},
-                 &Impl::onAuthReply);
+        if (auto auth = authCommand(endpoint_); !auth.empty()) {
+            send(auth, &Impl::onAuthReply);
         }
         for (const auto& pattern : subscriptions_.patterns) {
             send({"PSUBSCRIBE", pattern}, &Impl::onPush);
@@ -120,7 +111,7 @@ class Subscriber::Impl {
                 self->subscriptions_.patterns.size() + self->subscriptions_.channels.size();
             if (++self->confirmations_ == wanted) {
                 self->subscribed_ = true;
-                self->backoff_ = self->options_.reconnectMin;
+                self->backoff_.reset();
                 self->log("subscribed to Redis events at " + self->endpoint_.describe());
                 if (self->onSubscribed_) {
                     self->onSubscribed_();
@@ -155,16 +146,9 @@ class Subscriber::Impl {
     }
 
     void scheduleReconnect() {
-        if (stopped_) {
-            return;
+        if (!stopped_) {
+            backoff_.schedule([this] { connect(); });
         }
-        reconnectTimer_.expires_after(backoff_);
-        backoff_ = std::min(backoff_ * 2, options_.reconnectMax);
-        reconnectTimer_.async_wait([this](const boost::system::error_code& error) {
-            if (!error) {
-                connect();
-            }
-        });
     }
 
     void log(const std::string& line) {
@@ -179,8 +163,7 @@ class Subscriber::Impl {
     MessageHandler onMessage_;
     std::function<void()> onSubscribed_;
     ClientOptions options_;
-    std::chrono::milliseconds backoff_;
-    boost::asio::steady_timer reconnectTimer_;
+    ReconnectBackoff backoff_;
     redisAsyncContext* context_ = nullptr;
     std::size_t confirmations_ = 0;
     bool subscribed_ = false;

@@ -1,13 +1,23 @@
-// Internal: lets hiredis's asynchronous context run on an Asio io_context. Asio waits for the
-// socket to become readable or writable and hiredis does the reads and writes. hiredis owns the
-// file descriptor, so the cleanup hook releases it from Asio and never closes it.
+// Internal: what the Redis client and the subscriber share to run hiredis's asynchronous
+// context on an Asio io_context: the socket watch (Asio waits for the socket to become readable
+// or writable and hiredis does the reads and writes; hiredis owns the file descriptor, so the
+// cleanup hook releases it from Asio and never closes it), opening a connection, the AUTH
+// command, and the reconnect backoff.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <hiredis/async.h>
+
+#include <deskboard/server/redis/redis_endpoint.h>
 
 namespace deskboard::server::redis {
 
@@ -77,6 +87,59 @@ class SocketWatch : public std::enable_shared_from_this<SocketWatch> {
     bool readArmed_ = false;
     bool writeArmed_ = false;
     std::shared_ptr<SocketWatch> keepAlive_;
+};
+
+// Starts a non-blocking connection to `endpoint` driven by `io`; nullptr with `error` set when
+// it fails at once. The caller sets the connect and disconnect callbacks.
+inline redisAsyncContext* openAsyncContext(boost::asio::io_context& io, const Endpoint& endpoint,
+                                           std::string& error) {
+    redisAsyncContext* context = redisAsyncConnect(endpoint.host.c_str(), endpoint.port);
+    if (context == nullptr || context->err != 0) {
+        error = context != nullptr ? context->errstr : "out of memory";
+        if (context != nullptr) {
+            redisAsyncFree(context);
+        }
+        return nullptr;
+    }
+    SocketWatch::attach(std::make_shared<SocketWatch>(io, context), context);
+    return context;
+}
+
+// The AUTH command for the endpoint's credentials; empty when it has no password.
+inline std::vector<std::string> authCommand(const Endpoint& endpoint) {
+    if (endpoint.password.empty()) {
+        return {};
+    }
+    if (endpoint.username.empty()) {
+        return {"AUTH", endpoint.password};
+    }
+    return {"AUTH", endpoint.username, endpoint.password};
+}
+
+// Waits before a reconnect: from `minimum`, doubling after each failed attempt up to `maximum`.
+class ReconnectBackoff {
+  public:
+    ReconnectBackoff(boost::asio::io_context& io, std::chrono::milliseconds minimum,
+                     std::chrono::milliseconds maximum)
+        : timer_(io), minimum_(minimum), maximum_(maximum), next_(minimum) {}
+
+    void schedule(std::function<void()> attempt) {
+        timer_.expires_after(next_);
+        next_ = std::min(next_ * 2, maximum_);
+        timer_.async_wait([attempt = std::move(attempt)](const boost::system::error_code& error) {
+            if (!error) {
+                attempt();
+            }
+        });
+    }
+    void reset() { next_ = minimum_; }
+    void cancel() { timer_.cancel(); }
+
+  private:
+    boost::asio::steady_timer timer_;
+    std::chrono::milliseconds minimum_;
+    std::chrono::milliseconds maximum_;
+    std::chrono::milliseconds next_;
 };
 
 }  // namespace deskboard::server::redis
