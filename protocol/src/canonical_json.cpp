@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include <sodium.h>
+#include <openssl/evp.h>
 
 #include <deskboard/protocol/canonical_json.h>
 
@@ -40,14 +40,27 @@ std::u16string toUtf16(std::string_view text) {
     return out;
 }
 
+constexpr std::array<char, 16> kHexDigits{'0', '1', '2', '3', '4', '5', '6', '7',
+                                          '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+// Appends runs that need no escape in one go; only control characters, '"' and '\\' are
+// escaped, and bytes from 0x80 are validated as UTF-8 and copied as they are.
 void appendStringImpl(std::string& out, std::string_view text) {
-    static constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7',
-                                               '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     out.push_back('"');
-    for (std::size_t pos = 0; pos < text.size();) {
-        const std::size_t start = pos;
-        const char32_t cp = decodeUtf8(text, pos);
-        switch (cp) {
+    std::size_t runStart = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[pos]);
+        if (byte >= 0x80) {
+            decodeUtf8(text, pos);  // validates and advances past the sequence
+            continue;
+        }
+        if (byte >= 0x20 && byte != '"' && byte != '\\') {
+            ++pos;
+            continue;
+        }
+        out.append(text.data() + runStart, pos - runStart);
+        switch (byte) {
             case '"':
                 out += "\\\"";
                 break;
@@ -70,15 +83,13 @@ void appendStringImpl(std::string& out, std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (cp < 0x20) {
-                    out += "\\u00";
-                    out.push_back(kHex[cp >> 4]);
-                    out.push_back(kHex[cp & 0xF]);
-                } else {
-                    out.append(text.substr(start, pos - start));
-                }
+                out += "\\u00";
+                out.push_back(kHexDigits[byte >> 4]);
+                out.push_back(kHexDigits[byte & 0xF]);
         }
+        runStart = ++pos;
     }
+    out.append(text.data() + runStart, pos - runStart);
     out.push_back('"');
 }
 
@@ -140,13 +151,13 @@ void appendValue(std::string& out, const nlohmann::json& value) {
             out += value.get<bool>() ? "true" : "false";
             break;
         case Type::number_integer:
-            out += formatEcmascriptNumber(static_cast<double>(value.get<std::int64_t>()));
+            appendEcmascriptNumber(out, static_cast<double>(value.get<std::int64_t>()));
             break;
         case Type::number_unsigned:
-            out += formatEcmascriptNumber(static_cast<double>(value.get<std::uint64_t>()));
+            appendEcmascriptNumber(out, static_cast<double>(value.get<std::uint64_t>()));
             break;
         case Type::number_float:
-            out += formatEcmascriptNumber(value.get<double>());
+            appendEcmascriptNumber(out, value.get<double>());
             break;
         case Type::string:
             appendStringImpl(out, value.get_ref<const std::string&>());
@@ -172,14 +183,20 @@ void appendValue(std::string& out, const nlohmann::json& value) {
     }
 }
 
-void ensureSodium() {
-    static const bool ready = sodium_init() >= 0;
-    if (!ready) {
-        throw std::runtime_error("libsodium failed to initialise");
-    }
-}
-
 }  // namespace
+
+void appendEcmascriptNumber(std::string& out, double number) {
+    // Integers below 2^53 are written as their digits (the common case: layout and versions).
+    constexpr double kExactIntegers = 9007199254740992.0;
+    if (number == std::trunc(number) && std::abs(number) < kExactIntegers) {
+        std::array<char, 24> digits{};
+        const auto result = std::to_chars(digits.data(), digits.data() + digits.size(),
+                                          static_cast<std::int64_t>(number));
+        out.append(digits.data(), result.ptr);
+        return;
+    }
+    out += formatEcmascriptNumber(number);
+}
 
 std::string formatEcmascriptNumber(double number) {
     if (!std::isfinite(number)) {
@@ -264,13 +281,21 @@ std::string canonicalJson(const nlohmann::json& value) {
 }
 
 std::string sha256Hex(std::string_view bytes) {
-    ensureSodium();
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                       bytes.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
+    // OpenSSL's libcrypto uses the CPU's SHA instructions where there are some (about 5x
+    // libsodium's portable code on a 15 KB state; see docs/architecture.md).
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
+        1) {
+        throw std::runtime_error("SHA-256 failed (OpenSSL EVP_Digest)");
+    }
+    std::string hex;
+    hex.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex.push_back(kHexDigits[digest[i] >> 4]);
+        hex.push_back(kHexDigits[digest[i] & 0xF]);
+    }
+    return hex;
 }
 
 std::string stateChecksum(const nlohmann::json& state) {

@@ -338,7 +338,7 @@ void ApiHandler::withStateKeys(const ExchangePtr& exchange, const auth::Principa
         requested = std::string(*header);
     }
     auth_.resolveWorkspace(
-        principal.userId, std::move(requested),
+        principal, std::move(requested),
         [exchange, userId = principal.userId,
          next = std::move(next)](protocol::Expected<std::string> workspaceId) {
             if (!workspaceId) {

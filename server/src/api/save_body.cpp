@@ -25,12 +25,23 @@ void appendCanonical(std::string& out, simdjson::dom::element value) {
         case Type::OBJECT: {
             std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
             const simdjson::dom::object object = value.get_object().value_unsafe();
+            members.reserve(object.size());
+            // Byte order is the RFC's UTF-16 order unless a key holds a code point from U+E000.
+            bool bytewise = true;
             for (auto field : object) {
                 members.emplace_back(field.key, field.value);
+                bytewise = bytewise && std::none_of(field.key.begin(), field.key.end(), [](char c) {
+                               return static_cast<unsigned char>(c) >= 0xEE;
+                           });
             }
-            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
-                return protocol::canonicalKeyLess(a.first, b.first);
-            });
+            if (bytewise) {
+                std::sort(members.begin(), members.end(),
+                          [](const auto& a, const auto& b) { return a.first < b.first; });
+            } else {
+                std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+                    return protocol::canonicalKeyLess(a.first, b.first);
+                });
+            }
             out.push_back('{');
             for (std::size_t i = 0; i < members.size(); ++i) {
                 if (i > 0) {
@@ -64,15 +75,15 @@ void appendCanonical(std::string& out, simdjson::dom::element value) {
             protocol::appendCanonicalString(out, value.get_string().value_unsafe());
             return;
         case Type::INT64:
-            out += protocol::formatEcmascriptNumber(
-                static_cast<double>(value.get_int64().value_unsafe()));
+            protocol::appendEcmascriptNumber(out,
+                                             static_cast<double>(value.get_int64().value_unsafe()));
             return;
         case Type::UINT64:
-            out += protocol::formatEcmascriptNumber(
-                static_cast<double>(value.get_uint64().value_unsafe()));
+            protocol::appendEcmascriptNumber(
+                out, static_cast<double>(value.get_uint64().value_unsafe()));
             return;
         case Type::DOUBLE:
-            out += protocol::formatEcmascriptNumber(value.get_double().value_unsafe());
+            protocol::appendEcmascriptNumber(out, value.get_double().value_unsafe());
             return;
         case Type::BOOL:
             out += value.get_bool().value_unsafe() ? "true" : "false";
@@ -148,6 +159,7 @@ protocol::Expected<ParsedSave> SaveBodyParser::parse(std::string body) {
         // Canonicalizing the whole body first finds malformed parts anywhere (duplicate keys,
         // invalid UTF-8 in keys) before the shape is judged, as the protocol parser does.
         if (state && state->is_object()) {
+            save.canonicalState.reserve(length);
             appendCanonical(save.canonicalState, *state);
         } else {
             std::string ignored;

@@ -256,8 +256,10 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local t = now()
 local accessExpiry = t + tonumber(ARGV[4])
 local refreshExpiry = t + tonumber(ARGV[5])
+-- The personal workspace rides along, so a state call without X-Workspace-Id needs no lookup.
+local personal = redis.call('HGET', KEYS[1], 'personalWorkspace') or ''
 redis.call('HSET', KEYS[4], 'userId', ARGV[1], 'loginId', ARGV[2], 'username', ARGV[3],
-           'expiresAt', accessExpiry)
+           'expiresAt', accessExpiry, 'personalWorkspace', personal)
 redis.call('EXPIRE', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[5], 'userId', ARGV[1], 'loginId', ARGV[2], 'username', ARGV[3])
 redis.call('EXPIRE', KEYS[5], ARGV[5])
@@ -290,8 +292,9 @@ local accessExpiry = t + tonumber(ARGV[1])
 local refreshExpiry = t + tonumber(ARGV[2])
 local grace = tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], 'rotatedAt', t)
+local personal = redis.call('HGET', P_USER .. userId, 'personalWorkspace') or ''
 redis.call('HSET', KEYS[3], 'userId', userId, 'loginId', loginId, 'username', username,
-           'expiresAt', accessExpiry)
+           'expiresAt', accessExpiry, 'personalWorkspace', personal)
 redis.call('EXPIRE', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[4], 'userId', userId, 'loginId', loginId, 'username', username)
 redis.call('EXPIRE', KEYS[4], ARGV[2])
@@ -786,7 +789,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         command({"HMGET", keys::accessToken(detail::tokenHash(accessToken)), "userId", "loginId",
-                 "username", "expiresAt"},
+                 "username", "expiresAt", "personalWorkspace"},
                 [done = std::move(done)](Result result) {
                     if (!result.succeeded()) {
                         done(storageError(result));
@@ -801,8 +804,10 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                         done(unauthorized());
                         return;
                     }
+                    auto personal = textOf(elementOf(result.reply(), 4));
                     done(Principal{std::move(*userId), username.value_or(std::string()),
-                                   std::move(*loginId), expiresAt.value_or(0)});
+                                   std::move(*loginId), expiresAt.value_or(0),
+                                   personal.value_or(std::string())});
                 });
     }
 
@@ -1145,6 +1150,15 @@ void AuthService::workspacesOf(const std::string& userId,
 void AuthService::createWorkspace(const std::string& ownerUserId, std::string name,
                                   std::function<void(Expected<Workspace>)> done) {
     impl_->createWorkspace(ownerUserId, std::move(name), std::move(done));
+}
+
+void AuthService::resolveWorkspace(const Principal& principal, std::optional<std::string> requested,
+                                   std::function<void(Expected<std::string>)> done) {
+    if (!requested && protocol::isValidIdentifier(principal.personalWorkspace)) {
+        done(principal.personalWorkspace);  // kept in the access token: no lookup
+        return;
+    }
+    impl_->resolveWorkspace(principal.userId, std::move(requested), std::move(done));
 }
 
 void AuthService::resolveWorkspace(const std::string& userId, std::optional<std::string> requested,

@@ -28,6 +28,9 @@ void appendCanonicalString(std::string& out, std::string_view text);
 // The RFC 8785 member order: true when key `a` sorts before `b` by UTF-16 code units.
 bool canonicalKeyLess(std::string_view a, std::string_view b);
 
+// Appends formatEcmascriptNumber(number) without an intermediate string.
+void appendEcmascriptNumber(std::string& out, double number);
+
 // Lowercase hex SHA-256 of `bytes`.
 std::string sha256Hex(std::string_view bytes);
 

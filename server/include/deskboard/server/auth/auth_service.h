@@ -62,6 +62,8 @@ struct Principal {
     std::string username;
     std::string loginId;
     long long expiresAt = 0;  // unix seconds when the access token expires
+    // The user's personal workspace as recorded in the token (empty for older tokens).
+    std::string personalWorkspace;
 };
 
 class AuthService {
@@ -104,6 +106,10 @@ class AuthService {
     // The workspace id to use for a state call: the requested one if the user is a member
     // (403 forbidden_workspace otherwise, also for unknown ids), else the personal workspace.
     void resolveWorkspace(const std::string& userId, std::optional<std::string> requested,
+                          std::function<void(Expected<std::string>)> done);
+    // The same for an authenticated caller; without a requested id the personal workspace
+    // recorded in the access token answers at once (the callback may run before this returns).
+    void resolveWorkspace(const Principal& principal, std::optional<std::string> requested,
                           std::function<void(Expected<std::string>)> done);
 
     // --- administration (the admin command line) ---
