@@ -25,27 +25,75 @@ std::string utcTimestamp() {
     return buffer;
 }
 
+namespace {
+
+// Appends `text` as a JSON string. Log fields are ids, routes and addresses: ASCII in
+// practice; anything else is replaced so the line always stays valid JSON.
+void appendJsonString(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte == '"' || byte == '\\') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0xF]);
+        } else if (byte >= 0x80) {
+            out.push_back('?');
+        } else {
+            out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
+}  // namespace
+
 void Log::request(const http::ExchangeRecord& record) const {
     const double milliseconds = std::chrono::duration<double, std::milli>(record.duration).count();
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f", milliseconds);
+    std::string line;
+    line.reserve(256);
     if (format_ == LogFormat::Text) {
-        char duration[32];
-        std::snprintf(duration, sizeof duration, "%.3f", milliseconds);
-        write(utcTimestamp() + " " + record.requestId + " " + record.method + " " + record.route +
-              " " + std::to_string(record.status) + " " + duration + "ms user=" +
-              (record.userId.empty() ? "-" : record.userId) + " remote=" + record.remoteAddress);
+        line += utcTimestamp();
+        for (const std::string_view field :
+             {std::string_view(record.requestId), std::string_view(record.method),
+              std::string_view(record.route)}) {
+            line.push_back(' ');
+            line += field;
+        }
+        line += ' ' + std::to_string(record.status) + ' ' + duration +
+                "ms user=" + (record.userId.empty() ? std::string("-") : record.userId) +
+                " remote=" + record.remoteAddress;
+        write(std::move(line));
         return;
     }
-    nlohmann::json line{
-        {"time", utcTimestamp()},
-        {"level", "info"},
-        {"requestId", record.requestId},
-        {"method", record.method},
-        {"route", record.route},
-        {"status", record.status},
-        {"durationMs", std::round(milliseconds * 1000) / 1000},
-        {"userId", record.userId.empty() ? nlohmann::json(nullptr) : nlohmann::json(record.userId)},
-        {"remote", record.remoteAddress}};
-    write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // One request a line, built by hand: this runs for every request.
+    line += "{\"time\":\"";
+    line += utcTimestamp();
+    line += "\",\"level\":\"info\",\"requestId\":";
+    appendJsonString(line, record.requestId);
+    line += ",\"method\":";
+    appendJsonString(line, record.method);
+    line += ",\"route\":";
+    appendJsonString(line, record.route);
+    line += ",\"status\":" + std::to_string(record.status);
+    line += ",\"durationMs\":";
+    line += duration;
+    line += ",\"userId\":";
+    if (record.userId.empty()) {
+        line += "null";
+    } else {
+        appendJsonString(line, record.userId);
+    }
+    line += ",\"remote\":";
+    appendJsonString(line, record.remoteAddress);
+    line.push_back('}');
+    write(std::move(line));
 }
 
 void Log::event(std::string_view level, std::string_view message) const {

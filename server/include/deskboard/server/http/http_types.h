@@ -24,7 +24,7 @@ struct RequestHead {
     std::vector<Header> headers;
     std::optional<std::uint64_t> contentLength;  // none for chunked or absent
     bool chunked = false;
-    bool hasBody = false;  // Content-Length > 0 or chunked
+    bool hasBody = false;       // Content-Length > 0 or chunked
     std::string remoteAddress;  // the peer's IP address, e.g. "127.0.0.1"
     std::string requestId;      // the caller's sane X-Request-Id, else generated
     std::chrono::steady_clock::time_point received;
