@@ -3,6 +3,7 @@
 // finishes in-flight requests, and concurrent compare-and-set writers that lose no update.
 #include <thread>
 
+#include <QTcpSocket>
 #include <QTest>
 #include <http_client.h>
 #include <qtest_json.h>
@@ -97,23 +98,43 @@ class ApiResilienceTest : public QObject {
         server.addUser(QStringLiteral("cat"), kPassword);
         const QByteArray token = login(server, QStringLiteral("cat"));
 
-        // Hold a request in flight by pausing Redis under it, then ask the server to stop.
-        redis.pause();
-        RawAnswer inFlight;
-        std::thread request([&] {
-            inFlight = rawRequest(server.port(), "GET", "/api/dashboard/state", bearer(token));
-        });
-        QTest::qWait(300);  // let the request reach the server before the signal
+        // A save whose header has been accepted ("100 Continue" proves it is in flight) and
+        // whose body is still to come when the server is asked to stop.
+        const QByteArray body = R"({"version":1,"state":{"a":1}})";
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /api/dashboard/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                     token +
+                     "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                     "Content-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n");
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                socket.waitForReadyRead(50);
+                received += socket.readAll();
+                return received.contains("100 Continue");
+            },
+            10000));
+
         ::kill(static_cast<pid_t>(server.pid()), SIGTERM);
-        QTest::qWait(200);
+        QVERIFY(QTest::qWaitFor([&] { return server.log().contains("shutting down"); }, 5000));
         QCOMPARE(server.process().state(), QProcess::Running);  // draining, not gone
         QCOMPARE(rawRequest(server.port(), "GET", "/healthz", {}, {}, 1000).status, 0);
-        redis.resume();
-        request.join();
-        QCOMPARE(inFlight.status, 404);  // answered, not dropped
+
+        socket.write(body);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                socket.waitForReadyRead(50);
+                received += socket.readAll();
+                return received.contains("conflictResolution");
+            },
+            10000));
+        QVERIFY2(received.contains("HTTP/1.1 200"), received.constData());  // answered
+        QVERIFY(received.toLower().contains("connection: close"));
         QVERIFY(server.process().waitForFinished(10000));
         QCOMPARE(server.process().exitCode(), 0);
-        QVERIFY(server.log().contains("shutting down"));
     }
 
     // Several writers each add their own items through read-modify-write with compare-and-set
