@@ -362,24 +362,14 @@ redis.call('SREM', KEYS[2], id)
 return {id, name}
 )lua";
 
-// KEYS: users. -> {id, name, ...}
-constexpr std::string_view kListUsers = R"lua(
+// The members of a set of ids with one field of each id's hash: the user list and a user's
+// workspaces. KEYS: the set. ARGV: key prefix of the hashes, field. -> {id, value, ...}
+constexpr std::string_view kNamedMembers = R"lua(
 local ids = redis.call('SMEMBERS', KEYS[1])
 local out = {}
 for i = 1, #ids do
-  local name = redis.call('HGET', P_USER .. ids[i], 'username')
-  if name then out[#out + 1] = ids[i]; out[#out + 1] = name end
-end
-return out
-)lua";
-
-// KEYS: user workspaces. -> {id, name, ...}
-constexpr std::string_view kWorkspacesOf = R"lua(
-local ids = redis.call('SMEMBERS', KEYS[1])
-local out = {}
-for i = 1, #ids do
-  local name = redis.call('HGET', P_WORKSPACE .. ids[i], 'name')
-  if name then out[#out + 1] = ids[i]; out[#out + 1] = name end
+  local value = redis.call('HGET', ARGV[1] .. ids[i], ARGV[2])
+  if value then out[#out + 1] = ids[i]; out[#out + 1] = value end
 end
 return out
 )lua";
@@ -433,8 +423,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
           lookupUser_(prelude() + std::string(kLookupUser)),
           setPassword_(prelude() + std::string(kSetPassword)),
           deleteUser_(prelude() + std::string(kDeleteUser)),
-          listUsers_(prelude() + std::string(kListUsers)),
-          workspacesOf_(prelude() + std::string(kWorkspacesOf)),
+          namedMembers_(std::string(kNamedMembers)),
           createWorkspace_(prelude() + std::string(kCreateWorkspace)),
           membership_(prelude() + std::string(kMembership)) {
         detail::ensureSodium();
@@ -854,7 +843,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             answer<std::vector<Workspace>>(std::move(done), unauthorized());
             return;
         }
-        eval(workspacesOf_, {keys::userWorkspaces(userId)}, {},
+        eval(namedMembers_, {keys::userWorkspaces(userId)},
+             {std::string(keys::kWorkspacePrefix), "name"},
              [done = std::move(done)](Result result) {
                  if (!result.succeeded()) {
                      done(storageError(result));
@@ -1025,26 +1015,27 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     void listUsers(std::function<void(Expected<std::vector<User>>)> done) {
-        eval(listUsers_, {std::string(keys::kUsers)}, {}, [done = std::move(done)](Result result) {
-            if (!result.succeeded()) {
-                done(storageError(result));
-                return;
-            }
-            auto pairs = pairsOf(result.reply());
-            if (!pairs) {
-                done(malformedReply());
-                return;
-            }
-            std::vector<User> users;
-            users.reserve(pairs->size());
-            for (auto& [id, name] : *pairs) {
-                users.push_back(User{std::move(id), std::move(name)});
-            }
-            std::sort(users.begin(), users.end(), [](const User& a, const User& b) {
-                return std::tie(a.username, a.id) < std::tie(b.username, b.id);
-            });
-            done(std::move(users));
-        });
+        eval(namedMembers_, {std::string(keys::kUsers)},
+             {std::string(keys::kUserPrefix), "username"}, [done = std::move(done)](Result result) {
+                 if (!result.succeeded()) {
+                     done(storageError(result));
+                     return;
+                 }
+                 auto pairs = pairsOf(result.reply());
+                 if (!pairs) {
+                     done(malformedReply());
+                     return;
+                 }
+                 std::vector<User> users;
+                 users.reserve(pairs->size());
+                 for (auto& [id, name] : *pairs) {
+                     users.push_back(User{std::move(id), std::move(name)});
+                 }
+                 std::sort(users.begin(), users.end(), [](const User& a, const User& b) {
+                     return std::tie(a.username, a.id) < std::tie(b.username, b.id);
+                 });
+                 done(std::move(users));
+             });
     }
 
     void changeMembership(std::string workspaceId, std::string username, bool grant,
@@ -1099,8 +1090,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     // Per instance (the client caches each script's SHA in it; instances run on different
     // threads).
     redis::Script createUser_, loginBegin_, loginSucceeded_, createLogin_, refresh_, revokeLogin_,
-        lookupUser_, setPassword_, deleteUser_, listUsers_, workspacesOf_, createWorkspace_,
-        membership_;
+        lookupUser_, setPassword_, deleteUser_, namedMembers_, createWorkspace_, membership_;
     std::string dummyHash_;
     std::vector<std::function<void(const std::string&)>> dummyWaiters_;
 };
