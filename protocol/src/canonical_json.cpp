@@ -93,14 +93,10 @@ void appendStringImpl(std::string& out, std::string_view text) {
     out.push_back('"');
 }
 
-// UTF-8 byte order equals code point order, which equals UTF-16 order unless a key holds a
-// code point from U+E000 up (lead bytes 0xEE and above), where surrogates sort differently.
 bool byteOrderIsUtf16Order(const nlohmann::json& object) {
     for (const auto& [key, unused] : object.items()) {
-        for (const char c : key) {
-            if (static_cast<unsigned char>(c) >= 0xEE) {
-                return false;
-            }
+        if (needsUtf16Order(key)) {
+            return false;
         }
     }
     return true;
@@ -262,13 +258,13 @@ void appendCanonicalString(std::string& out, std::string_view text) {
     appendStringImpl(out, text);
 }
 
+bool needsUtf16Order(std::string_view key) {
+    return std::any_of(key.begin(), key.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
+}
+
 bool canonicalKeyLess(std::string_view a, std::string_view b) {
-    // Byte order is UTF-16 order unless a code point from U+E000 up is involved.
-    const auto high = [](std::string_view text) {
-        return std::any_of(text.begin(), text.end(),
-                           [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
-    };
-    if (!high(a) && !high(b)) {
+    if (!needsUtf16Order(a) && !needsUtf16Order(b)) {
         return a < b;
     }
     return toUtf16(a) < toUtf16(b);

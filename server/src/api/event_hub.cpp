@@ -76,7 +76,7 @@ void EventHub::stop() {
     stopped_ = true;
     heartbeatTimer_.cancel();
     subscriber_.stop();
-    // close() calls each stream's onClosed, which removes it from the map.
+    // A stream's onClosed runs later (posted); remove() takes each out of the map now.
     std::vector<std::shared_ptr<Listener>> all;
     for (const auto& [channel, listener] : byChannel_) {
         all.push_back(listener);

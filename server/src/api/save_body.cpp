@@ -26,13 +26,10 @@ void appendCanonical(std::string& out, simdjson::dom::element value) {
             std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
             const simdjson::dom::object object = value.get_object().value_unsafe();
             members.reserve(object.size());
-            // Byte order is the RFC's UTF-16 order unless a key holds a code point from U+E000.
             bool bytewise = true;
             for (auto field : object) {
                 members.emplace_back(field.key, field.value);
-                bytewise = bytewise && std::none_of(field.key.begin(), field.key.end(), [](char c) {
-                               return static_cast<unsigned char>(c) >= 0xEE;
-                           });
+                bytewise = bytewise && !protocol::needsUtf16Order(field.key);
             }
             if (bytewise) {
                 std::sort(members.begin(), members.end(),

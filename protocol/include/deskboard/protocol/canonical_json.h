@@ -27,6 +27,9 @@ std::string formatEcmascriptNumber(double number);
 void appendCanonicalString(std::string& out, std::string_view text);
 // The RFC 8785 member order: true when key `a` sorts before `b` by UTF-16 code units.
 bool canonicalKeyLess(std::string_view a, std::string_view b);
+// False when plain byte order already is the RFC 8785 order for this key: UTF-8 byte order is
+// code point order, which differs from UTF-16 order only from U+E000 up (lead bytes 0xEE+).
+bool needsUtf16Order(std::string_view key);
 
 // Appends formatEcmascriptNumber(number) without an intermediate string.
 void appendEcmascriptNumber(std::string& out, double number);
