@@ -1,74 +1,29 @@
 #include <deskboard/protocol/canonical_json.h>
 #include <deskboard/protocol/messages.h>
 
+#include "wire_fields.h"
+
 namespace deskboard::protocol {
 namespace {
 
-ApiError invalidBody(std::string_view field, std::string_view problem) {
-    return ApiError{ErrorCode::InvalidBody,
-                    "field '" + std::string(field) + "' " + std::string(problem)};
-}
-
-// The integer in `value` when it is an integer literal in [minimum, kMaxVersion]; 1.0, 1e2,
-// strings and the rest are refused.
-std::optional<std::int64_t> integerIn(const nlohmann::json& value, std::int64_t minimum) {
-    std::int64_t number = 0;
-    if (value.is_number_unsigned()) {
-        const auto raw = value.get<std::uint64_t>();
-        if (raw > static_cast<std::uint64_t>(kMaxVersion)) {
-            return std::nullopt;
-        }
-        number = static_cast<std::int64_t>(raw);
-    } else if (value.is_number_integer()) {
-        number = value.get<std::int64_t>();
-    } else {
-        return std::nullopt;
-    }
-    if (number < minimum || number > kMaxVersion) {
-        return std::nullopt;
-    }
-    return number;
-}
+using wire::invalidBody;
+using wire::requireTopLevelObject;
 
 Expected<std::int64_t> requireVersion(const nlohmann::json& object, std::string_view field,
                                       std::int64_t minimum) {
-    const auto it = object.find(field);
-    if (it == object.end()) {
-        return invalidBody(field, "is required");
-    }
-    if (const auto number = integerIn(*it, minimum)) {
-        return *number;
-    }
-    return invalidBody(field, "must be an integer from " + std::to_string(minimum) + " to 2^53-1");
+    return wire::requireInteger(object, field, minimum, field);
 }
 
 Expected<std::string> requireString(const nlohmann::json& object, std::string_view field) {
-    const auto it = object.find(field);
-    if (it == object.end()) {
-        return invalidBody(field, "is required");
-    }
-    if (!it->is_string()) {
-        return invalidBody(field, "must be a string");
-    }
-    return it->get<std::string>();
+    return wire::requireString(object, field, field);
 }
 
 Expected<nlohmann::json> requireObject(const nlohmann::json& object, std::string_view field) {
-    const auto it = object.find(field);
-    if (it == object.end()) {
-        return invalidBody(field, "is required");
+    auto member = wire::requireObjectMember(object, field, field);
+    if (!member) {
+        return member.error();
     }
-    if (!it->is_object()) {
-        return invalidBody(field, "must be a JSON object");
-    }
-    return *it;
-}
-
-std::optional<ApiError> requireTopLevelObject(const nlohmann::json& json) {
-    if (!json.is_object()) {
-        return ApiError{ErrorCode::InvalidBody, "body must be a JSON object"};
-    }
-    return std::nullopt;
+    return *member.value();
 }
 
 }  // namespace
@@ -211,6 +166,47 @@ Expected<GetStateResponse> getStateResponseFromJson(const nlohmann::json& json) 
     }
     response.lastModified = std::move(modified).value();
     return response;
+}
+
+void appendSaveWritten(std::string& out, std::int64_t serverVersion) {
+    out += R"({"success":true,"serverVersion":)";
+    wire::appendInteger(out, serverVersion);
+    out += R"(,"conflictResolution":"client"})";
+}
+
+void appendSaveUnchanged(std::string& out, std::int64_t serverVersion) {
+    out += R"({"success":true,"serverVersion":)";
+    wire::appendInteger(out, serverVersion);
+    out += '}';
+}
+
+void appendSaveConflict(std::string& out, std::int64_t serverVersion,
+                        std::optional<std::string_view> stateJson,
+                        std::optional<std::string_view> lastModified) {
+    out.reserve(out.size() + (stateJson ? stateJson->size() : 0) + 128);
+    out += R"({"success":false,"serverVersion":)";
+    wire::appendInteger(out, serverVersion);
+    out += R"(,"conflictResolution":"server","state":)";
+    out.append(stateJson.value_or("null"));
+    out += R"(,"lastModified":)";
+    if (lastModified) {
+        wire::appendJsonString(out, *lastModified);
+    } else {
+        out += "null";
+    }
+    out += '}';
+}
+
+void appendGetStateResponse(std::string& out, std::int64_t version, std::string_view stateJson,
+                            std::string_view lastModified) {
+    out.reserve(out.size() + stateJson.size() + lastModified.size() + 64);
+    out += R"({"version":)";
+    wire::appendInteger(out, version);
+    out += R"(,"state":)";
+    out.append(stateJson);
+    out += R"(,"lastModified":)";
+    wire::appendJsonString(out, lastModified);
+    out += '}';
 }
 
 std::optional<ApiError> apiErrorFromJson(const nlohmann::json& json) {

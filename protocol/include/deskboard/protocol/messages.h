@@ -2,7 +2,9 @@
 // DashboardStateSchema, SaveStateResponseSchema, GetStateResponseSchema), with PRODUCT.md's
 // stricter rules: versions are integers in [1, 2^53), `state` is an object, and a conflict
 // answer carries the server's copy. Each type converts to JSON and back; conversions from
-// JSON validate and name the offending field.
+// JSON validate and name the offending field. The other answers live beside these:
+// auth_messages.h (auth and workspaces), history_messages.h (history and the event payload),
+// event_stream.h (the Server-Sent Events framing).
 #pragma once
 
 #include <cstdint>
@@ -70,6 +72,20 @@ struct SaveStateResponse {
 nlohmann::json toJson(const SaveStateResponse& response);
 Expected<SaveStateResponse> saveStateResponseFromJson(const nlohmann::json& json);
 
+// The server's writers of the save answers, on its hot path: each appends the answer's exact
+// text to `out` without building a document. `stateJson` is JSON text the caller vouches for
+// (the stored canonical state) and is spliced in as it is; nothing stands for null. Parsed, each
+// is toJson() of the matching SaveStateResponse (test protocol.messages).
+// 200, written: {"success":true,"serverVersion":v,"conflictResolution":"client"}.
+void appendSaveWritten(std::string& out, std::int64_t serverVersion);
+// 200, an idempotent retry (nothing written): {"success":true,"serverVersion":v}.
+void appendSaveUnchanged(std::string& out, std::int64_t serverVersion);
+// 409: {"success":false,"serverVersion":v,"conflictResolution":"server","state":...,
+// "lastModified":...}, both null after a delete.
+void appendSaveConflict(std::string& out, std::int64_t serverVersion,
+                        std::optional<std::string_view> stateJson,
+                        std::optional<std::string_view> lastModified);
+
 // GET /api/dashboard/state answer: {version, state, lastModified}.
 struct GetStateResponse {
     std::int64_t version = 0;
@@ -81,6 +97,11 @@ struct GetStateResponse {
 
 nlohmann::json toJson(const GetStateResponse& response);
 Expected<GetStateResponse> getStateResponseFromJson(const nlohmann::json& json);
+
+// The server's writer of the GET answer (also GET .../history/{version}), with the stored state
+// text spliced in as it is: {"version":v,"state":<stateJson>,"lastModified":"..."}.
+void appendGetStateResponse(std::string& out, std::int64_t version, std::string_view stateJson,
+                            std::string_view lastModified);
 
 // The error body {error, message} as a client reads it; nothing when `json` is not an error
 // body with a known code.
