@@ -13,6 +13,10 @@
 #include <QObject>
 #include <QString>
 
+namespace QKeychain {
+class Job;
+}
+
 namespace deskboard::sync {
 
 class TokenStore : public QObject {
@@ -45,12 +49,22 @@ class TokenStore : public QObject {
     // Why the keychain is unavailable, in words ("ok" when it works; empty while unknown).
     QString statusText() const;
 
+    // Keychain jobs of this process still running, including those of destroyed TokenStores
+    // (a job cannot be cancelled; its late answer is ignored). Tests wait for 0 before exiting.
+    static int jobsInFlight();
+
   signals:
     void availabilityChanged(deskboard::sync::TokenStore::Availability availability);
 
   private:
     QString entryKey(const QString& server, const QString& user) const;
     void setAvailability(Availability availability, const QString& reason);
+    // Runs `call` from the event loop (never inside the caller's call), unless this is destroyed.
+    void later(std::function<void()> call);
+    // Starts `job` (owned by itself, deleted after it finishes) with this store's timeout; exactly
+    // one of the two runs, once, and neither after this TokenStore is destroyed.
+    void runJob(QKeychain::Job* job, std::function<void(QKeychain::Job&)> onFinished,
+                std::function<void()> onTimeout);
 
     QString profileId_;
     int timeoutMs_;
