@@ -1,5 +1,9 @@
 # Helpers that give every Deskboard target the same compiler settings.
 
+# Runs a command on a private D-Bus session bus with an unlocked gnome-keyring (KEYRING tests).
+get_filename_component(DESKBOARD_KEYRING_HARNESS
+    "${CMAKE_CURRENT_LIST_DIR}/../tests/support/with-keyring.sh" ABSOLUTE)
+
 # Our own code compiles as C++20 with warnings as errors.
 function(deskboard_strict target)
     target_compile_features(${target} PUBLIC cxx_std_20)
@@ -15,16 +19,23 @@ function(deskboard_qt_target target)
         QT_NO_CAST_FROM_BYTEARRAY QT_USE_QSTRINGBUILDER)
 endfunction()
 
-# deskboard_add_test(<folder> <subject> SOURCES ... LIBS ...)
+# deskboard_add_test(<folder> <subject> [KEYRING] SOURCES ... LIBS ...)
 # Builds tests/<folder>/tst_<subject> as a Qt Test executable and registers it with CTest as
 # "<folder>.<subject>", so `ctest -R <folder>` selects a folder's suites.
+# KEYRING runs the suite under tests/support/with-keyring.sh: a private D-Bus session bus with an
+# unlocked gnome-keyring (Secret Service) and a throw-away HOME, for QtKeychain suites.
 function(deskboard_add_test folder subject)
-    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;ENVIRONMENT" ${ARGN})
+    cmake_parse_arguments(ARG "KEYRING" "TIMEOUT" "SOURCES;LIBS;ENVIRONMENT" ${ARGN})
     set(target tst_${folder}_${subject})
     add_executable(${target} ${ARG_SOURCES})
     deskboard_qt_target(${target})
     target_link_libraries(${target} PRIVATE Qt6::Test deskboard_test_support ${ARG_LIBS})
-    add_test(NAME ${folder}.${subject} COMMAND ${target})
+    if(ARG_KEYRING)
+        add_test(NAME ${folder}.${subject}
+            COMMAND ${DESKBOARD_KEYRING_HARNESS} $<TARGET_FILE:${target}>)
+    else()
+        add_test(NAME ${folder}.${subject} COMMAND ${target})
+    endif()
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()
