@@ -18,6 +18,7 @@
 #include <QUrl>
 
 #include <deskboard/protocol/auth_messages.h>
+#include <deskboard/protocol/history_messages.h>
 #include <deskboard/protocol/messages.h>
 
 class QNetworkReply;
@@ -26,18 +27,18 @@ namespace deskboard::sync {
 
 struct ApiFailure {
     enum class Kind {
-        Offline,             // no connection, DNS, refused, reset, timeout, 5xx, 503
-        Unauthorized,        // 401 unauthorized: the access token is no good
-        InvalidCredentials,  // 401 invalid_credentials
-        InvalidRefreshToken, // 401 invalid_refresh_token
-        Forbidden,           // 403
-        NotFound,            // 404
-        TooLarge,            // 413
-        RateLimited,         // 429 (retryAfterSeconds)
-        BadRequest,          // other 4xx
-        Tls,                 // certificate or handshake problem
-        InsecureRefused,     // plain HTTP to a non-loopback host without permission
-        BadAnswer,           // the server's answer did not parse
+        Offline,              // no connection, DNS, refused, reset, timeout, 5xx, 503
+        Unauthorized,         // 401 unauthorized: the access token is no good
+        InvalidCredentials,   // 401 invalid_credentials
+        InvalidRefreshToken,  // 401 invalid_refresh_token
+        Forbidden,            // 403
+        NotFound,             // 404
+        TooLarge,             // 413
+        RateLimited,          // 429 (retryAfterSeconds)
+        BadRequest,           // other 4xx
+        Tls,                  // certificate or handshake problem
+        InsecureRefused,      // plain HTTP to a non-loopback host without permission
+        BadAnswer,            // the server's answer did not parse
     };
     Kind kind = Kind::Offline;
     int httpStatus = 0;

@@ -123,7 +123,7 @@ class SyncEngine : public QObject {
     void integrateServerCopy(std::int64_t version, const nlohmann::json& state, bool fromConflict);
     void handleFailure(const ApiFailure& failure, std::function<void()> retry);
     void withFreshToken(std::function<void()> then);
-    void refreshToken(std::function<void(bool ok)> then);
+    void refreshToken(std::function<void(std::optional<ApiFailure>)> then);
     void becomeSignedOut(const QString& why);
     void goOffline(const QString& why);
     void retryNow();
@@ -148,6 +148,7 @@ class SyncEngine : public QObject {
     QString lastError_;
     std::unique_ptr<Session> session_;
     bool saving_ = false;
+    bool offline_ = false;
     bool pulling_ = false;
     bool pullAgain_ = false;
     bool decisionOpen_ = false;
