@@ -196,12 +196,14 @@ void TokenStore::writeRefreshToken(const QString& server, const QString& user, c
 
     if (!remember) {
         // "Remember me" off: a token remembered by an earlier sign-in must not come back at the
-        // next start. Best effort; the executor runs it before any later job of this entry.
+        // next start. `done` waits for that removal, so a process that quits on `done` (ctl)
+        // does not leave it undone; its failure changes nothing for this session.
         auto* job = new QKeychain::DeletePasswordJob(kService);
         job->setKey(key);
+        auto shared = std::make_shared<WriteDone>(std::move(done));
         runJob(
-            job, [](QKeychain::Job&) {}, [] {});
-        later([done = std::move(done)] { done(false, QString()); });
+            job, [shared](QKeychain::Job&) { (*shared)(false, QString()); },
+            [shared] { (*shared)(false, QString()); });
         return;
     }
 

@@ -36,7 +36,8 @@ class TokenStore : public QObject {
     void readRefreshToken(const QString& server, const QString& user, ReadDone done);
 
     // Stores the token: in the keychain when `remember` and it works, and in memory always.
-    // `done(persisted, error)`: persisted is false when only memory holds it.
+    // `done(persisted, error)`: persisted is false when only memory holds it (error says why when
+    // `remember` was asked). Without `remember`, an entry remembered earlier is removed first.
     using WriteDone = std::function<void(bool persisted, QString error)>;
     void writeRefreshToken(const QString& server, const QString& user, const QString& token,
                            bool remember, WriteDone done);
