@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <deskboard/protocol/auth_messages.h>
+#include <deskboard/protocol/history_messages.h>
 #include <deskboard/protocol/identifiers.h>
 #include <deskboard/protocol/json_parse.h>
 #include <deskboard/protocol/messages.h>
@@ -37,8 +39,11 @@ void fail(const std::shared_ptr<http::Exchange>& exchange, const ApiError& error
     exchange->respond(errorResponse(error));
 }
 
-std::string jsonString(std::string_view text) {
-    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// The body text of an answer written through a protocol type's toJson() (the small answers of
+// the auth and workspace routes; the state routes append theirs). Never throws: invalid UTF-8
+// would become U+FFFD.
+std::string jsonText(const nlohmann::json& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // A decimal version in [minimum, 2^53).
@@ -139,34 +144,28 @@ std::string clientAddress(const http::RequestHead& head, const std::vector<std::
     return head.remoteAddress;
 }
 
-std::optional<std::string> stringField(const nlohmann::json& object, std::string_view field) {
-    const auto it = object.find(field);
-    if (it == object.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
+protocol::WorkspaceInfo workspaceInfo(const auth::Workspace& workspace) {
+    return protocol::WorkspaceInfo{workspace.id, workspace.name};
 }
 
-ApiError missingString(std::string_view field) {
-    return ApiError{ErrorCode::InvalidBody,
-                    "field '" + std::string(field) + "' is required and must be a string"};
-}
-
-nlohmann::json workspacesJson(const std::vector<auth::Workspace>& workspaces) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& workspace : workspaces) {
-        list.push_back({{"id", workspace.id}, {"name", workspace.name}});
+std::vector<protocol::WorkspaceInfo> workspaceInfos(const std::vector<auth::Workspace>& list) {
+    std::vector<protocol::WorkspaceInfo> infos;
+    infos.reserve(list.size());
+    for (const auto& workspace : list) {
+        infos.push_back(workspaceInfo(workspace));
     }
-    return list;
+    return infos;
 }
 
 std::string loginAnswerBody(const auth::LoginAnswer& answer) {
-    return nlohmann::json{{"accessToken", answer.accessToken},
-                          {"refreshToken", answer.refreshToken},
-                          {"expiresIn", answer.expiresIn},
-                          {"user", {{"id", answer.user.id}, {"username", answer.user.username}}},
-                          {"workspaces", workspacesJson(answer.workspaces)}}
-        .dump();
+    return jsonText(
+        toJson(protocol::LoginResponse{answer.accessToken, answer.refreshToken, answer.expiresIn,
+                                       protocol::UserInfo{answer.user.id, answer.user.username},
+                                       workspaceInfos(answer.workspaces)}));
+}
+
+std::string successBody(bool success) {
+    return jsonText(toJson(protocol::SuccessResponse{success}));
 }
 
 std::string etag(std::int64_t version) {
@@ -176,14 +175,7 @@ std::string etag(std::int64_t version) {
 // {version, state, lastModified} with the stored state spliced in as it is (it is valid JSON).
 std::string storedStateBody(const state::StoredState& stored) {
     std::string body;
-    body.reserve(stored.stateJson.size() + 96);
-    body += "{\"version\":";
-    body += std::to_string(stored.version);
-    body += ",\"state\":";
-    body += stored.stateJson;
-    body += ",\"lastModified\":";
-    body += jsonString(stored.lastModified);
-    body += '}';
+    protocol::appendGetStateResponse(body, stored.version, stored.stateJson, stored.lastModified);
     return body;
 }
 
@@ -380,15 +372,13 @@ void ApiHandler::withCredentials(const ExchangePtr& exchange,
                                  std::function<void(std::string, std::string)> next) {
     withJsonObject(exchange, kSmallBodyBytes,
                    [exchange, next = std::move(next)](nlohmann::json body) {
-                       auto username = stringField(body, "username");
-                       auto password = stringField(body, "password");
-                       if (!username) {
-                           fail(exchange, missingString("username"));
-                       } else if (!password) {
-                           fail(exchange, missingString("password"));
-                       } else {
-                           next(std::move(*username), std::move(*password));
+                       auto credentials = protocol::credentialsFromJson(body);
+                       if (!credentials) {
+                           fail(exchange, credentials.error());
+                           return;
                        }
+                       auto& given = credentials.value();
+                       next(std::move(given.username), std::move(given.password));
                    });
 }
 
@@ -406,22 +396,22 @@ std::function<void(protocol::Expected<auth::LoginAnswer>)> ApiHandler::answerLog
 
 void ApiHandler::refresh(const ExchangePtr& exchange) {
     withJsonObject(exchange, kSmallBodyBytes, [this, exchange](nlohmann::json body) {
-        auto token = stringField(body, "refreshToken");
-        if (!token) {
-            fail(exchange, missingString("refreshToken"));
+        auto request = protocol::refreshRequestFromJson(body);
+        if (!request) {
+            fail(exchange, request.error());
             return;
         }
-        auth_.refresh(std::move(*token), [exchange](protocol::Expected<auth::TokenPair> pair) {
-            if (!pair) {
-                fail(exchange, pair.error());
-                return;
-            }
-            exchange->respond(
-                jsonResponse(200, nlohmann::json{{"accessToken", pair.value().accessToken},
-                                                 {"refreshToken", pair.value().refreshToken},
-                                                 {"expiresIn", pair.value().expiresIn}}
-                                      .dump()));
-        });
+        auth_.refresh(std::move(request.value().refreshToken),
+                      [exchange](protocol::Expected<auth::TokenPair> pair) {
+                          if (!pair) {
+                              fail(exchange, pair.error());
+                              return;
+                          }
+                          const auto& next = pair.value();
+                          exchange->respond(jsonResponse(
+                              200, jsonText(toJson(protocol::RefreshResponse{
+                                       next.accessToken, next.refreshToken, next.expiresIn}))));
+                      });
     });
 }
 
@@ -438,7 +428,7 @@ void ApiHandler::logout(const ExchangePtr& exchange) {
                              return;
                          }
                          events_.revokeLogin(loginId);
-                         exchange->respond(jsonResponse(200, R"({"success":true})"));
+                         exchange->respond(jsonResponse(200, successBody(true)));
                      });
     });
 }
@@ -458,28 +448,27 @@ void ApiHandler::workspaces(const ExchangePtr& exchange) {
                         return;
                     }
                     exchange->respond(jsonResponse(
-                        200, nlohmann::json{{"workspaces", workspacesJson(list.value())}}.dump()));
+                        200,
+                        jsonText(toJson(protocol::WorkspaceList{workspaceInfos(list.value())}))));
                 });
             return;
         }
         withJsonObject(exchange, kSmallBodyBytes,
                        [this, exchange, userId = principal.userId](nlohmann::json body) {
-                           auto name = stringField(body, "name");
-                           if (!name) {
-                               fail(exchange, missingString("name"));
+                           auto request = protocol::createWorkspaceRequestFromJson(body);
+                           if (!request) {
+                               fail(exchange, request.error());
                                return;
                            }
                            auth_.createWorkspace(
-                               userId, std::move(*name),
+                               userId, std::move(request.value().name),
                                [exchange](protocol::Expected<auth::Workspace> workspace) {
                                    if (!workspace) {
                                        fail(exchange, workspace.error());
                                        return;
                                    }
                                    exchange->respond(jsonResponse(
-                                       201, nlohmann::json{{"id", workspace.value().id},
-                                                           {"name", workspace.value().name}}
-                                                .dump()));
+                                       201, jsonText(toJson(workspaceInfo(workspace.value())))));
                                });
                        });
     });
@@ -545,9 +534,8 @@ void ApiHandler::state(const ExchangePtr& exchange) {
                                           fail(exchange, outcome.error());
                                           return;
                                       }
-                                      exchange->respond(jsonResponse(
-                                          200, outcome.value().deleted ? R"({"success":true})"
-                                                                       : R"({"success":false})"));
+                                      exchange->respond(
+                                          jsonResponse(200, successBody(outcome.value().deleted)));
                                   });
                     return;
                 }
@@ -574,30 +562,23 @@ void ApiHandler::state(const ExchangePtr& exchange) {
                                     return;
                                 }
                                 const auto& saved = outcome.value();
-                                const std::string version = std::to_string(saved.serverVersion);
+                                std::string answer;
                                 switch (saved.kind) {
                                     case state::SaveOutcome::Kind::Accepted:
                                         metrics_.recordBytesStored(bytes);
-                                        exchange->respond(jsonResponse(
-                                            200, R"({"success":true,"serverVersion":)" + version +
-                                                     R"(,"conflictResolution":"client"})"));
+                                        protocol::appendSaveWritten(answer, saved.serverVersion);
+                                        exchange->respond(jsonResponse(200, std::move(answer)));
                                         return;
                                     case state::SaveOutcome::Kind::Idempotent:
-                                        exchange->respond(jsonResponse(
-                                            200,
-                                            R"({"success":true,"serverVersion":)" + version + "}"));
+                                        protocol::appendSaveUnchanged(answer, saved.serverVersion);
+                                        exchange->respond(jsonResponse(200, std::move(answer)));
                                         return;
                                     case state::SaveOutcome::Kind::Conflict:
                                         metrics_.recordConflict();
-                                        exchange->respond(jsonResponse(
-                                            409, R"({"success":false,"serverVersion":)" + version +
-                                                     R"(,"conflictResolution":"server","state":)" +
-                                                     saved.serverStateJson.value_or("null") +
-                                                     R"(,"lastModified":)" +
-                                                     (saved.lastModified
-                                                          ? jsonString(*saved.lastModified)
-                                                          : std::string("null")) +
-                                                     "}"));
+                                        protocol::appendSaveConflict(answer, saved.serverVersion,
+                                                                     saved.serverStateJson,
+                                                                     saved.lastModified);
+                                        exchange->respond(jsonResponse(409, std::move(answer)));
                                         return;
                                 }
                             });
@@ -609,20 +590,20 @@ void ApiHandler::state(const ExchangePtr& exchange) {
 void ApiHandler::history(const ExchangePtr& exchange) {
     withPrincipal(exchange, [this, exchange](const auth::Principal& principal) {
         withStateKeys(exchange, principal, [this, exchange](const protocol::StateKeys& keys) {
-            state_.history(keys, [exchange](
-                                     protocol::Expected<std::vector<state::HistoryEntry>> entries) {
-                if (!entries) {
-                    fail(exchange, entries.error());
-                    return;
-                }
-                nlohmann::json versions = nlohmann::json::array();
-                for (const auto& entry : entries.value()) {
-                    versions.push_back({{"version", entry.version},
-                                        {"lastModified", entry.lastModified},
-                                        {"bytes", entry.bytes}});
-                }
-                exchange->respond(jsonResponse(200, nlohmann::json{{"versions", versions}}.dump()));
-            });
+            state_.history(
+                keys, [exchange](protocol::Expected<std::vector<state::HistoryEntry>> entries) {
+                    if (!entries) {
+                        fail(exchange, entries.error());
+                        return;
+                    }
+                    protocol::HistoryResponse answer;
+                    answer.versions.reserve(entries.value().size());
+                    for (const auto& entry : entries.value()) {
+                        answer.versions.push_back(
+                            protocol::HistoryEntry{entry.version, entry.lastModified, entry.bytes});
+                    }
+                    exchange->respond(jsonResponse(200, jsonText(toJson(answer))));
+                });
         });
     });
 }

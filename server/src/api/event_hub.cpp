@@ -5,15 +5,38 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deskboard/protocol/event_stream.h>
+#include <deskboard/protocol/history_messages.h>
+
 namespace deskboard::server::api {
 namespace {
 
 constexpr std::string_view kEventPattern = "dashboard:events:*";
+constexpr std::int64_t kRetryMilliseconds = 2000;
 
-std::string sseEvent(std::int64_t version, std::string_view data) {
-    std::string text = "id: " + std::to_string(version) + "\nevent: version\ndata: ";
-    text.append(data);
-    text += "\n\n";
+// One `version` event: its id is the version, its data the StateEvent JSON (one line).
+std::string versionEvent(std::int64_t version, std::string_view data) {
+    std::string text;
+    protocol::appendSseEvent(text, std::to_string(version), "version", data);
+    return text;
+}
+
+const std::string& greeting() {
+    static const std::string text = [] {
+        std::string out;
+        protocol::appendSseRetry(out, kRetryMilliseconds);
+        protocol::appendSseComment(out, "connected");
+        return out;
+    }();
+    return text;
+}
+
+const std::string& heartbeatComment() {
+    static const std::string text = [] {
+        std::string out;
+        protocol::appendSseComment(out, "heartbeat");
+        return out;
+    }();
     return text;
 }
 
@@ -115,7 +138,7 @@ void EventHub::open(const std::shared_ptr<http::Exchange>& exchange,
         }
     });
     // Tell the client the stream is live and how long to wait before reconnecting.
-    stream->send("retry: 2000\n: connected\n\n");
+    stream->send(greeting());
     if (lastEventId) {
         listener->lastVersion = *lastEventId;
         catchUp(listener);
@@ -139,13 +162,15 @@ void EventHub::deliver(std::string_view channel, std::string_view payload) {
     if (first == last) {
         return;
     }
+    // The payload was written by protocol::appendStateEvent (save) or around
+    // protocol::stateEventFrame (delete script); it is forwarded as it is, once it reads back.
     const auto parsed = nlohmann::json::parse(payload, nullptr, false);
-    if (!parsed.is_object() || !parsed.contains("version") ||
-        !parsed["version"].is_number_integer()) {
+    const auto stateEvent = protocol::stateEventFromJson(parsed);
+    if (!stateEvent) {
         return;
     }
-    const auto version = parsed["version"].get<std::int64_t>();
-    const std::string event = sseEvent(version, payload);
+    const auto version = stateEvent.value().version;
+    const std::string event = versionEvent(version, payload);
     std::vector<std::shared_ptr<Listener>> targets;
     for (auto it = first; it != last; ++it) {
         targets.push_back(it->second);
@@ -170,12 +195,13 @@ void EventHub::catchUp(const std::shared_ptr<Listener>& listener) {
             }
             listener->lastVersion = stored.version;
             // The saving device is not kept; after a delete there is no modified time.
-            const nlohmann::json data{
-                {"version", stored.version},
-                {"lastModified", stored.lastModified.empty() ? nlohmann::json(nullptr)
-                                                             : nlohmann::json(stored.lastModified)},
-                {"deviceId", nullptr}};
-            listener->stream->send(sseEvent(stored.version, data.dump()));
+            std::string data;
+            protocol::appendStateEvent(data, stored.version,
+                                       stored.lastModified.empty()
+                                           ? std::nullopt
+                                           : std::optional<std::string_view>(stored.lastModified),
+                                       std::nullopt);
+            listener->stream->send(versionEvent(stored.version, data));
         });
 }
 
@@ -217,7 +243,7 @@ void EventHub::heartbeat() {
         if (listener->expiresAt <= now) {
             expired.push_back(listener);
         } else {
-            listener->stream->send(": heartbeat\n\n");
+            listener->stream->send(heartbeatComment());
             logins.insert(listener->loginId);
         }
     }

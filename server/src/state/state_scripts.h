@@ -69,12 +69,13 @@ end
 return {2, version, state, redis.call('GET', KEYS[3])}
 )lua";
 
-// Delete. ARGV[1] the delete time, ARGV[2] TTL, ARGV[3] events channel, ARGV[4] the deviceId
-// as a JSON value (an escaped string or null).
+// Delete. ARGV[1] the event text before its version, ARGV[2] TTL, ARGV[3] events channel,
+// ARGV[4] the event text after its version (protocol::stateEventFrame: the C++ side writes the
+// event {"version":...,"lastModified":<delete time>,"deviceId":...}; only the version, known
+// here from INCR, is put in by the script).
 // Returns {0} when no state is stored (nothing changes), else {1, new version}: the state,
-// modified and checksum are gone, the counter moved on by one, the history stays, and
-// {"version":...,"lastModified":...,"deviceId":...} is published. INCR comes first, so a
-// corrupt counter fails the script before any change.
+// modified and checksum are gone, the counter moved on by one, the history stays, and the event
+// is published. INCR comes first, so a corrupt counter fails the script before any change.
 inline constexpr std::string_view kDelete = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then
     return {0}
@@ -84,8 +85,7 @@ redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[5], ARGV[2])
 local text = string.format('%d', v)
-redis.call('PUBLISH', ARGV[3],
-    '{"version":' .. text .. ',"lastModified":"' .. ARGV[1] .. '","deviceId":' .. ARGV[4] .. '}')
+redis.call('PUBLISH', ARGV[3], ARGV[1] .. text .. ARGV[4])
 return {1, text}
 )lua";
 

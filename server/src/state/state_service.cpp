@@ -1,7 +1,7 @@
 // The dashboard state on Redis: each operation is one Lua script (state_scripts.h) run with
 // EVALSHA, so the save decision, the history and the event publication are one atomic step in
 // one cluster slot. This file builds the script arguments (timestamps, history headers, event
-// payloads with the deviceId escaped as JSON) and turns the replies into outcomes; every Redis
+// payloads written by protocol::appendStateEvent) and turns the replies into outcomes; every Redis
 // failure and every reply of an unexpected shape becomes storage_unavailable, never a crash.
 #include <algorithm>
 #include <charconv>
@@ -11,9 +11,8 @@
 #include <string_view>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include <deskboard/protocol/error.h>
+#include <deskboard/protocol/history_messages.h>
 #include <deskboard/protocol/messages.h>
 #include <deskboard/server/state/state_service.h>
 
@@ -86,22 +85,18 @@ std::string utcNow() {
     return text;
 }
 
-// The deviceId as a JSON value: null when empty, else a string with every quote, backslash and
-// control character escaped (invalid UTF-8 replaced), so a client-sent header cannot break the
-// event JSON.
-std::string deviceIdJson(const std::string& deviceId) {
-    if (deviceId.empty()) {
-        return "null";
-    }
-    return nlohmann::json(deviceId).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// The deviceId of an event: none when the request sent no X-Device-Id. The protocol's writer
+// escapes it, so a client-sent header cannot break the event JSON.
+std::optional<std::string_view> eventDevice(const std::string& deviceId) {
+    return deviceId.empty() ? std::nullopt : std::optional<std::string_view>(deviceId);
 }
 
-// The event of an accepted version, {"version":v,"lastModified":"...","deviceId":...} (the delete
-// script writes the same shape in Lua).
+// The event of an accepted version, {"version":v,"lastModified":"...","deviceId":...}.
 std::string eventPayload(std::int64_t version, const std::string& lastModified,
                          const std::string& deviceId) {
-    return R"({"version":)" + std::to_string(version) + R"(,"lastModified":")" + lastModified +
-           R"(","deviceId":)" + deviceIdJson(deviceId) + "}";
+    std::string payload;
+    protocol::appendStateEvent(payload, version, lastModified, eventDevice(deviceId));
+    return payload;
 }
 
 std::vector<std::string> keyList(const protocol::StateKeys& keys) {
@@ -247,8 +242,11 @@ void StateService::save(const protocol::StateKeys& keys, std::int64_t version,
 
 void StateService::remove(const protocol::StateKeys& keys, std::string deviceId,
                           std::function<void(Expected<DeleteOutcome>)> done) {
+    // The script learns the new version from INCR; the event is written around it.
+    auto frame = protocol::stateEventFrame(utcNow(), eventDevice(deviceId));
     redis_.evalScript(deleteScript_, keyList(keys),
-                      {utcNow(), ttlArgument_, keys.eventsChannel(), deviceIdJson(deviceId)},
+                      {std::move(frame.beforeVersion), ttlArgument_, keys.eventsChannel(),
+                       std::move(frame.afterVersion)},
                       [done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "state delete";
                           if (!result.succeeded()) {
