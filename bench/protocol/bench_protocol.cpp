@@ -1,10 +1,13 @@
 // Costs of the protocol's per-request work on a dashboard-sized state: parsing a save body
-// with the limits on, canonical JSON, and the checksum. Run: build/bench/bench_protocol
+// with the limits on, canonical JSON, the checksum, and the server's answer writers (GET
+// answer, save answers, one event). Run: build/bench/bench_protocol
 #include <string>
 
 #include <benchmark/benchmark.h>
 
 #include <deskboard/protocol/canonical_json.h>
+#include <deskboard/protocol/event_stream.h>
+#include <deskboard/protocol/history_messages.h>
 #include <deskboard/protocol/json_parse.h>
 #include <deskboard/protocol/messages.h>
 
@@ -80,6 +83,39 @@ void BM_ParseSaveStateRequest10k(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_ParseSaveStateRequest10k);
+
+// The GET answer as the server writes it: the stored canonical state spliced in.
+void BM_AppendGetStateResponse10k(benchmark::State& state) {
+    const std::string stored = canonicalJson(state10k());
+    for (auto _ : state) {
+        std::string body;
+        deskboard::protocol::appendGetStateResponse(body, 42, stored, "2026-11-25T10:00:00.000Z");
+        benchmark::DoNotOptimize(body);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * stored.size()));
+}
+BENCHMARK(BM_AppendGetStateResponse10k);
+
+void BM_AppendSaveWritten(benchmark::State& state) {
+    for (auto _ : state) {
+        std::string body;
+        deskboard::protocol::appendSaveWritten(body, 42);
+        benchmark::DoNotOptimize(body);
+    }
+}
+BENCHMARK(BM_AppendSaveWritten);
+
+// The event payload of one save and its SSE frame.
+void BM_AppendStateEventFrame(benchmark::State& state) {
+    for (auto _ : state) {
+        std::string payload;
+        deskboard::protocol::appendStateEvent(payload, 42, "2026-11-25T10:00:00.000Z", "laptop-1");
+        std::string frame;
+        deskboard::protocol::appendSseEvent(frame, "42", "version", payload);
+        benchmark::DoNotOptimize(frame);
+    }
+}
+BENCHMARK(BM_AppendStateEventFrame);
 
 }  // namespace
 
