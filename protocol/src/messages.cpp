@@ -169,12 +169,14 @@ Expected<GetStateResponse> getStateResponseFromJson(const nlohmann::json& json) 
 }
 
 void appendSaveWritten(std::string& out, std::int64_t serverVersion) {
+    out.reserve(out.size() + 80);  // one allocation for the whole answer
     out += R"({"success":true,"serverVersion":)";
     wire::appendInteger(out, serverVersion);
     out += R"(,"conflictResolution":"client"})";
 }
 
 void appendSaveUnchanged(std::string& out, std::int64_t serverVersion) {
+    out.reserve(out.size() + 80);  // one allocation for the whole answer
     out += R"({"success":true,"serverVersion":)";
     wire::appendInteger(out, serverVersion);
     out += '}';
