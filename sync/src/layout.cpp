@@ -15,10 +15,13 @@ namespace {
 
 using Interval = std::pair<int, int>;  // [first, second) rows
 
-// Each column's occupied rows as sorted, disjoint intervals (overlapping tiles merged).
-class StaticColumns {
+// Each column's held rows as sorted, disjoint intervals (touching or overlapping tiles merged).
+// Held blocks are all a search needs: a tile pushed below one block, then below the next,
+// lands where it would have landed tile by tile (the lowest free row at or below its own).
+class Columns {
   public:
-    explicit StaticColumns(const Layout& layout) {
+    Columns() = default;
+    explicit Columns(const Layout& layout) {
         for (const auto& [id, raw] : layout) {
             const WidgetRect rect = clampToGrid(raw);
             for (int c = rect.x; c < rect.x + rect.w; ++c) {
@@ -48,6 +51,60 @@ class StaticColumns {
         return it != column.end() && it->first < y + h;
     }
 
+    // The bottom of a held block that `rect` collides with, or nothing when its cells are free.
+    std::optional<int> collisionBottom(const WidgetRect& rect) const {
+        std::optional<int> bottom;
+        for (int c = rect.x; c < rect.x + rect.w; ++c) {
+            const auto& column = columns_[static_cast<std::size_t>(c)];
+            const auto it =
+                std::upper_bound(column.begin(), column.end(), rect.y,
+                                 [](int row, const Interval& i) { return row < i.second; });
+            if (it != column.end() && it->first < rect.y + rect.h) {
+                bottom = std::max(bottom.value_or(it->second), it->second);
+            }
+        }
+        return bottom;
+    }
+
+    // Marks rows [y, y + h) of the rect's columns as held, keeping each column merged.
+    void add(const WidgetRect& rect) {
+        for (int c = rect.x; c < rect.x + rect.w; ++c) {
+            auto& column = columns_[static_cast<std::size_t>(c)];
+            Interval added{rect.y, rect.y + rect.h};
+            // The first interval that ends at or after the new start, up to the last that
+            // starts at or before its end: all of them merge with it.
+            auto first =
+                std::lower_bound(column.begin(), column.end(), added.first,
+                                 [](const Interval& i, int row) { return i.second < row; });
+            auto last = first;
+            while (last != column.end() && last->first <= added.second) {
+                added.first = std::min(added.first, last->first);
+                added.second = std::max(added.second, last->second);
+                ++last;
+            }
+            const auto at = column.erase(first, last);
+            column.insert(at, added);
+        }
+    }
+
+    // The first free cell for a tile of `size` (already clamped to the grid).
+    WidgetRect firstFree(const WidgetRect& size) const {
+        for (const int y : candidateRows()) {
+            std::array<bool, kGridColumns> blocked{};
+            for (int c = 0; c < kGridColumns; ++c) {
+                blocked[static_cast<std::size_t>(c)] = occupied(c, y, size.h);
+            }
+            int run = 0;  // free columns ending at c
+            for (int c = 0; c < kGridColumns; ++c) {
+                run = blocked[static_cast<std::size_t>(c)] ? 0 : run + 1;
+                if (run >= size.w) {
+                    return {c - size.w + 1, y, size.w, size.h};
+                }
+            }
+        }
+        return {0, 0, size.w, size.h};  // unreachable: below the lowest bottom all is free
+    }
+
     // Row 0 and every tile's bottom: the only rows where a first free cell can start.
     std::vector<int> candidateRows() const {
         std::vector<int> rows{0};
@@ -63,40 +120,6 @@ class StaticColumns {
 
   private:
     std::array<std::vector<Interval>, kGridColumns> columns_;
-};
-
-// Occupied rows per column for tiles that never overlap, growing as tiles are placed.
-class PlacedColumns {
-  public:
-    // The lowest bottom among placed tiles that `rect` collides with, or nothing.
-    std::optional<int> collisionBottom(const WidgetRect& rect) const {
-        std::optional<int> bottom;
-        for (int c = rect.x; c < rect.x + rect.w; ++c) {
-            const auto& column = columns_[static_cast<std::size_t>(c)];
-            auto it = column.upper_bound(rect.y);
-            if (it != column.begin()) {
-                const auto previous = std::prev(it);
-                if (previous->second > rect.y) {
-                    it = previous;
-                }
-            }
-            for (; it != column.end() && it->first < rect.y + rect.h; ++it) {
-                if (it->second > rect.y) {
-                    bottom = std::max(bottom.value_or(it->second), it->second);
-                }
-            }
-        }
-        return bottom;
-    }
-
-    void add(const WidgetRect& rect) {
-        for (int c = rect.x; c < rect.x + rect.w; ++c) {
-            columns_[static_cast<std::size_t>(c)].emplace(rect.y, rect.y + rect.h);
-        }
-    }
-
-  private:
-    std::array<std::map<int, int>, kGridColumns> columns_;
 };
 
 }  // namespace
@@ -136,28 +159,23 @@ WidgetRect clampToGrid(WidgetRect rect) {
 }
 
 WidgetRect firstFreeRect(const Layout& layout, int w, int h) {
-    const WidgetRect size = clampToGrid({0, 0, w, h});
-    const StaticColumns columns(layout);
-    for (const int y : columns.candidateRows()) {
-        std::array<bool, kGridColumns> blocked{};
-        for (int c = 0; c < kGridColumns; ++c) {
-            blocked[static_cast<std::size_t>(c)] = columns.occupied(c, y, size.h);
-        }
-        int run = 0;  // free columns ending at c
-        for (int c = 0; c < kGridColumns; ++c) {
-            run = blocked[static_cast<std::size_t>(c)] ? 0 : run + 1;
-            if (run >= size.w) {
-                return {c - size.w + 1, y, size.w, size.h};
-            }
-        }
+    return Columns(layout).firstFree(clampToGrid({0, 0, w, h}));
+}
+
+void placeInFirstFreeCells(Layout& layout,
+                           const std::vector<std::pair<std::string, WidgetRect>>& tiles) {
+    Columns columns(layout);
+    for (const auto& [id, size] : tiles) {
+        const WidgetRect rect = columns.firstFree(clampToGrid({0, 0, size.w, size.h}));
+        columns.add(rect);
+        layout[id] = rect;
     }
-    return {0, 0, size.w, size.h};  // unreachable: below the lowest bottom every cell is free
 }
 
 void pushDownOverlaps(Layout& layout, const std::string& pinnedId) {
     std::vector<std::pair<const std::string*, WidgetRect*>> order;
     order.reserve(layout.size());
-    PlacedColumns placed;
+    Columns placed;
     const auto pinned = pinnedId.empty() ? layout.end() : layout.find(pinnedId);
     if (pinned != layout.end()) {
         pinned->second = clampToGrid(pinned->second);

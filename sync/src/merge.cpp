@@ -22,7 +22,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -43,24 +42,43 @@ struct Slot {
     const WidgetRect* rect = nullptr;  // null when the document has none for it
 };
 
-using WidgetIndex = std::unordered_map<std::string_view, Slot>;
+// Every widget of a document, sorted by id (a merge join beats hashing at this size).
+struct Entry {
+    std::string_view id;
+    Slot slot;
+};
+using WidgetIndex = std::vector<Entry>;
 
 WidgetIndex indexWidgets(const Document& document) {
     WidgetIndex index;
     index.reserve(document.widgetCount());
     for (const auto& board : document.dashboards) {
+        // Widgets and layout are maps with the same keys (as a rule): walk them side by side.
+        auto rect = board.layout.begin();
         for (const auto& [id, widget] : board.widgets) {
-            const auto rect = board.layout.find(id);
-            index.emplace(
-                id, Slot{&board, &widget, rect == board.layout.end() ? nullptr : &rect->second});
+            while (rect != board.layout.end() && rect->first < id) {
+                ++rect;
+            }
+            const bool found = rect != board.layout.end() && rect->first == id;
+            index.push_back({id, Slot{&board, &widget, found ? &rect->second : nullptr}});
         }
+    }
+    if (document.dashboards.size() > 1) {
+        const auto byId = [](const Entry& a, const Entry& b) { return a.id < b.id; };
+        std::stable_sort(index.begin(), index.end(), byId);
+        // An id twice (not a valid document): its first place counts.
+        index.erase(std::unique(index.begin(), index.end(),
+                                [](const Entry& a, const Entry& b) { return a.id == b.id; }),
+                    index.end());
     }
     return index;
 }
 
 const Slot* lookup(const WidgetIndex& index, std::string_view id) {
-    const auto it = index.find(id);
-    return it == index.end() ? nullptr : &it->second;
+    const auto it =
+        std::lower_bound(index.begin(), index.end(), id,
+                         [](const Entry& e, std::string_view key) { return e.id < key; });
+    return it != index.end() && it->id == id ? &it->slot : nullptr;
 }
 
 template <typename T>
@@ -189,12 +207,7 @@ class Merger {
         addConflictedCopies(result);
         result.document.preferences =
             mergeObjects(&base_.preferences, local_.preferences, server_.preferences);
-        for (const auto& [id, slot] : localWidgets_) {
-            if (!resultWidgets_.contains(id)) {
-                result.removedFromLocal.emplace_back(id);
-            }
-        }
-        std::sort(result.removedFromLocal.begin(), result.removedFromLocal.end());
+        result.removedFromLocal = std::move(removedFromLocal_);  // in id order already
         return result;
     }
 
@@ -280,44 +293,54 @@ class Merger {
     }
 
     void mergeWidgets(Document& out) {
-        std::vector<std::string_view> ids;
-        ids.reserve(localWidgets_.size() + serverWidgets_.size());
-        for (const auto& [id, slot] : localWidgets_) {
-            ids.push_back(id);
-        }
-        for (const auto& [id, slot] : serverWidgets_) {
-            if (!localWidgets_.contains(id)) {
-                ids.push_back(id);
+        // A merge join of the sorted indexes: every id of local or server, in id order.
+        auto b = baseWidgets_.begin();
+        auto l = localWidgets_.begin();
+        auto s = serverWidgets_.begin();
+        while (l != localWidgets_.end() || s != serverWidgets_.end()) {
+            const bool takeLocal =
+                l != localWidgets_.end() && (s == serverWidgets_.end() || l->id <= s->id);
+            const std::string_view id = takeLocal ? l->id : s->id;
+            const Slot* localSlot = takeLocal ? &(l++)->slot : nullptr;
+            const Slot* serverSlot = nullptr;
+            if (s != serverWidgets_.end() && s->id == id) {
+                serverSlot = &(s++)->slot;
             }
-        }
-        std::sort(ids.begin(), ids.end());
-        for (const auto id : ids) {
-            const Slot* b = lookup(baseWidgets_, id);
-            const Slot* l = lookup(localWidgets_, id);
-            const Slot* s = lookup(serverWidgets_, id);
-            if (l && s) {
-                bool contentConflict = false;
-                Widget widget =
-                    mergeWidget(b ? b->widget : nullptr, *l->widget, *s->widget, contentConflict);
-                const std::string* baseBoard = b ? &b->dashboard->id : nullptr;
-                const Dashboard* merged =
-                    pick(baseBoard, &l->dashboard->id, &s->dashboard->id) == &l->dashboard->id
-                        ? l->dashboard
-                        : s->dashboard;
-                const std::size_t board = home(out, {merged, s->dashboard, l->dashboard});
-                const WidgetRect* rect = pick(b ? b->rect : nullptr, l->rect, s->rect);
-                place(out, board, id, std::move(widget), rect ? rect : s->rect ? s->rect : l->rect);
-                if (contentConflict) {
-                    copies_.push_back({board, std::string(id), l});
-                }
-                continue;
+            while (b != baseWidgets_.end() && b->id < id) {
+                ++b;
             }
-            const Slot& only = l ? *l : *s;
-            if (b && !edited(b, *only.widget)) {
-                continue;  // deleted on one side, unchanged (or only moved) on the other
-            }
-            place(out, home(out, {only.dashboard}), id, *only.widget, only.rect);
+            const Slot* baseSlot = b != baseWidgets_.end() && b->id == id ? &b->slot : nullptr;
+            mergeOne(out, id, baseSlot, localSlot, serverSlot);
         }
+    }
+
+    void mergeOne(Document& out, std::string_view id, const Slot* b, const Slot* l, const Slot* s) {
+        if (l && s) {
+            bool contentConflict = false;
+            Widget widget =
+                mergeWidget(b ? b->widget : nullptr, *l->widget, *s->widget, contentConflict);
+            const std::string* baseBoard = b ? &b->dashboard->id : nullptr;
+            const Dashboard* merged =
+                pick(baseBoard, &l->dashboard->id, &s->dashboard->id) == &l->dashboard->id
+                    ? l->dashboard
+                    : s->dashboard;
+            const std::size_t board = home(out, {merged, s->dashboard, l->dashboard});
+            const WidgetRect* rect = pick(b ? b->rect : nullptr, l->rect, s->rect);
+            place(out, board, id, std::move(widget), rect ? rect : s->rect ? s->rect : l->rect);
+            if (contentConflict) {
+                copies_.push_back({board, std::string(id), l});
+            }
+            return;
+        }
+        const Slot& only = l ? *l : *s;
+        if (b && !edited(b, *only.widget)) {
+            // Deleted on one side, unchanged (or only moved) on the other.
+            if (l) {
+                removedFromLocal_.emplace_back(id);
+            }
+            return;
+        }
+        place(out, home(out, {only.dashboard}), id, *only.widget, only.rect);
     }
 
     void place(Document& out, std::size_t board, std::string_view id, Widget widget,
@@ -329,7 +352,6 @@ class Merger {
             dashboard.layout.emplace_hint(dashboard.layout.end(), inserted->first,
                                           clampToGrid(*rect));
         }
-        resultWidgets_.emplace(inserted->first, &inserted->second);
     }
 
     // Widgets that no side gave a rect: the first free cell of their type's size, in id order.
@@ -342,7 +364,20 @@ class Merger {
         }
     }
 
+    // The widget `id` of the result, or null.
+    static const Widget* findWidget(const Document& out, const std::string& id) {
+        for (const auto& board : out.dashboards) {
+            if (const auto it = board.widgets.find(id); it != board.widgets.end()) {
+                return &it->second;
+            }
+        }
+        return nullptr;
+    }
+
     void addConflictedCopies(MergeResult& result) {
+        Document& out = result.document;
+        // Per dashboard, the copies to place, in the order they were made.
+        std::vector<std::vector<std::pair<std::string, WidgetRect>>> toPlace(out.dashboards.size());
         for (const auto& pending : copies_) {
             const Widget& local = *pending.local->widget;
             const std::string hash = protocol::sha256Hex(local.content);
@@ -353,25 +388,28 @@ class Merger {
             bool alreadyThere = false;
             for (std::size_t at = 0; at + 8 <= hash.size() && !copyId && !alreadyThere; at += 8) {
                 std::string candidate = stem + hash.substr(at, 8);
-                const auto existing = resultWidgets_.find(candidate);
-                if (existing == resultWidgets_.end()) {
+                const Widget* existing = findWidget(out, candidate);
+                if (!existing) {
                     copyId = std::move(candidate);
-                } else if (existing->second->content == local.content) {
+                } else if (existing->content == local.content) {
                     alreadyThere = true;
                 }
             }
             if (!copyId) {
                 continue;
             }
-            Dashboard& board = result.document.dashboards[pending.dashboard];
-            const WidgetRect size =
-                pending.local->rect ? *pending.local->rect : defaultRect(local.type);
-            board.layout.emplace(*copyId, firstFreeRect(board.layout, size.w, size.h));
-            const auto inserted = board.widgets.emplace(
+            out.dashboards[pending.dashboard].widgets.emplace(
                 *copyId, Widget{local.type, local.title + std::string(kConflictedCopySuffix),
                                 local.settings, local.content});
-            resultWidgets_.emplace(inserted.first->first, &inserted.first->second);
+            const WidgetRect size =
+                pending.local->rect ? *pending.local->rect : defaultRect(local.type);
+            toPlace[pending.dashboard].emplace_back(*copyId, size);
             result.conflictedCopies.push_back(*copyId);
+        }
+        for (std::size_t board = 0; board < toPlace.size(); ++board) {
+            if (!toPlace[board].empty()) {
+                placeInFirstFreeCells(out.dashboards[board].layout, toPlace[board]);
+            }
         }
     }
 
@@ -382,7 +420,7 @@ class Merger {
     const WidgetIndex localWidgets_;
     const WidgetIndex serverWidgets_;
     std::unordered_map<std::string_view, std::size_t> dashboardIndex_;
-    std::unordered_map<std::string_view, const Widget*> resultWidgets_;
+    std::vector<std::string> removedFromLocal_;
     std::vector<PendingCopy> copies_;
 };
 

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <QTest>
 
@@ -132,6 +134,26 @@ class LayoutTest : public QObject {
                                     .arg(w)
                                     .arg(h)
                                     .arg(describe(layout))));
+        }
+    }
+
+    void placeInFirstFreeCellsIsFirstFreeRectInTurn() {
+        for (std::uint64_t round = 0; round < 200; ++round) {
+            const std::uint64_t seed = kSeed * 5 + round;
+            std::mt19937_64 rng(seed);
+            const Layout original = randomLayout(rng, below(rng, 30));
+            std::vector<std::pair<std::string, WidgetRect>> tiles;
+            Layout expected = original;
+            for (int i = 0; i < 1 + below(rng, 8); ++i) {
+                const std::string id = "new" + std::to_string(i);
+                const int w = 1 + below(rng, kGridColumns);
+                const int h = 1 + below(rng, 4);
+                tiles.emplace_back(id, WidgetRect{0, 0, w, h});
+                expected[id] = firstFreeRect(expected, w, h);
+            }
+            Layout placed = original;
+            deskboard::sync::placeInFirstFreeCells(placed, tiles);
+            QVERIFY2(placed == expected, qPrintable(QStringLiteral("seed %1").arg(seed)));
         }
     }
 

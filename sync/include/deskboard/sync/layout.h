@@ -5,6 +5,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <deskboard/sync/document.h>
 
@@ -20,6 +22,12 @@ WidgetRect clampToGrid(WidgetRect rect);
 
 // The first free cell (top to bottom, left to right) where a w x h tile fits.
 WidgetRect firstFreeRect(const Layout& layout, int w, int h);
+
+// Places the tiles one after another, each (id, rect: only w and h count) in the first free cell
+// left by the layout and the tiles placed before it: what firstFreeRect and an insert would do
+// in turn, with the grid's occupancy built once (for many new tiles on a large layout).
+void placeInFirstFreeCells(Layout& layout,
+                           const std::vector<std::pair<std::string, WidgetRect>>& tiles);
 
 // Resolves overlaps by pushing tiles down: the tile `pinnedId` (when given and present) keeps
 // its place; the others, in order of (y, x, id), move down just below what they collide with.
