@@ -100,7 +100,10 @@ QList<CtlCommand> buildCommands() {
            "remembered session when no instance is running."),
          {},
          0,
-         {{S("wait"), {}, S("Wait for the sync to finish (required without a running instance).")},
+         {{S("wait"),
+           {},
+           S("Wait until the sync has finished. Without it a running instance only starts\n"
+             "the sync; with no instance running, ctl always waits.")},
           {S("timeout"), S("S"), S("Give up after S seconds (default 30).")}},
          CtlNeeds::Server});
 
@@ -202,7 +205,7 @@ QString groupHelp(const QString& group) {
         S("Usage: deskboard [--profile DIR] ctl ") + group + S(" COMMAND ...\n\nCommands:\n");
     for (const auto& command : ctlCommands()) {
         if (command.name.startsWith(group + QLatin1Char(' '))) {
-            text += S("  ") + pad(command.usage, 44) + command.summary + QLatin1Char('\n');
+            text += S("  ") + command.usage + S("\n      ") + command.summary + QLatin1Char('\n');
         }
     }
     text += S("\nRun `deskboard ctl ") + group + S(" COMMAND --help` for a command's help.\n");
@@ -255,7 +258,7 @@ QString ctlOverviewHelp() {
           "profile, the command runs in it; otherwise it runs here on the profile's store.\n\n"
           "Commands:\n");
     for (const auto& command : ctlCommands()) {
-        text += S("  ") + pad(command.usage, 44) + command.summary + QLatin1Char('\n');
+        text += S("  ") + command.usage + S("\n      ") + command.summary + QLatin1Char('\n');
     }
     text +=
         S("\nExit codes: 0 done, 1 failed (the message says why and what to do), 2 bad usage.\n"
