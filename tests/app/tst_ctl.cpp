@@ -479,6 +479,40 @@ class CtlTest : public QObject {
                  QStringLiteral("Forwarded"));
     }
 
+    void windowInstanceServesCtl() {
+        DeskboardEnvironment env;
+        const QString profile = newProfile();
+        auto window = env.start(profile, {});
+        QVERIFY(window->waitForStarted(10000));
+        const QDeadlineTimer deadline(20000);
+        bool answering = false;
+        while (!answering && !deadline.hasExpired() && window->state() == QProcess::Running) {
+            const CtlRun run = env.ctl(profile, {QStringLiteral("status")});
+            answering =
+                run.exitCode == 0 && !run.json()
+                                          .value(QStringLiteral("keychain"))
+                                          .toString()
+                                          .contains(QStringLiteral("no deskboard instance"));
+            if (!answering) {
+                QTest::qWait(50);
+            }
+        }
+        QVERIFY2(answering, window->readAllStandardError().constData());
+        CtlRun run =
+            env.ctl(profile,
+                    {QStringLiteral("widget"), QStringLiteral("add"), QStringLiteral("note"),
+                     QStringLiteral("--title"), QStringLiteral("From a script")},
+                    {}, {}, 8000);
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        // A second plain deskboard raises the window and exits 0.
+        run = env.run(profile, {}, {}, {}, 15000);
+        QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
+        QCOMPARE(window->state(), QProcess::Running);
+        window->terminate();
+        QVERIFY(window->waitForFinished(15000));
+        QCOMPARE(window->exitCode(), 0);
+    }
+
     void staleSocketIsReplaced() {
         DeskboardEnvironment env;
         const QString profile = newProfile();

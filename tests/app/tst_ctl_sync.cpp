@@ -272,8 +272,14 @@ class CtlSyncTest : public QObject {
         const QString machine = newProfile();
         Instance instance(env, machine);
         QVERIFY2(instance.waitUntilAnswering(), instance.log().constData());
-        run = login(env, machine, server, QStringLiteral("bob"));
+        // --remember with no keychain reachable (no D-Bus here): signed in, and told so.
+        run = env.ctl(machine,
+                      {QStringLiteral("login"), QStringLiteral("--server"), server.url(),
+                       QStringLiteral("--user"), QStringLiteral("bob"),
+                       QStringLiteral("--password-stdin"), QStringLiteral("--remember")},
+                      kPassword + '\n');
         QVERIFY2(run.exitCode == 0, run.describe().constData());
+        QVERIFY2(run.errText().contains(QStringLiteral("keychain")), run.describe().constData());
         QVERIFY(widgetsOf(env.ctl(machine, {QStringLiteral("export")})).contains(early));
 
         // Workspaces.
@@ -312,6 +318,11 @@ class CtlSyncTest : public QObject {
         QVERIFY(!widgetsOf(env.ctl(machine, {QStringLiteral("export")})).contains(extra));
         run = env.ctl(machine, {QStringLiteral("restore"), QStringLiteral("999999")});
         QVERIFY2(run.exitCode == 1, run.describe().constData());
+        // The server's copy applied at sign-in left a local snapshot; restoring it is an edit.
+        run = env.ctl(machine, {QStringLiteral("history")});
+        QVERIFY2(run.outText().contains(QStringLiteral("snapshot:1")), run.describe().constData());
+        run = env.ctl(machine, {QStringLiteral("restore"), QStringLiteral("snapshot:1")});
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
 
         run = env.ctl(machine, {QStringLiteral("logout")});
         QVERIFY2(run.exitCode == 0, run.describe().constData());
