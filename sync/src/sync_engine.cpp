@@ -205,7 +205,9 @@ SyncStatus SyncEngine::status() const {
     status.lastSyncedVersion = store_->lastSyncedVersion();
     status.lastSyncedAt = store_->lastSyncedAt();
     status.lastError = lastError_;
-    status.keychain = tokens_->statusText();
+    status.keychain = tokens_->statusText().isEmpty()
+                          ? QStringLiteral("unknown (not used yet in this session)")
+                          : tokens_->statusText();
     const StoreScope& scope = store_->scope();
     if (session_) {
         status.user = session_->userName;
@@ -219,10 +221,9 @@ SyncStatus SyncEngine::status() const {
     return status;
 }
 
-void SyncEngine::setState(SyncState requested) {
-    if (requested == SyncState::Offline) {
-        offline_ = true;
-    }
+void SyncEngine::setState(SyncState) {
+    // The state follows from the facts (session, decision, offline, requests in flight, local
+    // changes); callers only say "something changed".
     SyncState next = SyncState::Idle;
     if (!session_) {
         next = SyncState::SignedOut;
@@ -290,6 +291,7 @@ void SyncEngine::start() {
             session->workspaceId = scope.workspaceId;
             session->refreshToken = *token;
             self->session_ = std::move(session);
+            self->inStep_ = false;
             self->setState(SyncState::Syncing);
             self->refreshToken([self](std::optional<ApiFailure> failure) {
                 if (!self || !self->session_) {
@@ -355,6 +357,7 @@ void SyncEngine::signIn(const QUrl& server, const QString& user, const QString& 
                     }
                     session->workspaceId = workspace;
                     self->session_ = std::move(session);
+                    self->inStep_ = false;
                     self->api_->setAccessToken(QString::fromStdString(login.accessToken));
                     self->openSession(
                         StoreScope{self->session_->server.toString(), self->session_->userId,
@@ -427,6 +430,7 @@ void SyncEngine::becomeSignedOut(const QString& why) {
     poll_.stop();
     retry_.stop();
     session_.reset();
+    inStep_ = false;
     api_->setAccessToken({});
     saving_ = false;
     pulling_ = false;
@@ -538,6 +542,7 @@ void SyncEngine::goOffline(const QString& why) {
     std::uniform_int_distribution<int> jitter(std::max(kBackoffMinMs, ceiling / 2), ceiling);
     ++backoffStep_;
     retry_.start(jitter(random));
+    offline_ = true;
     setState(SyncState::Offline);
 }
 
@@ -633,6 +638,7 @@ void SyncEngine::onSaved(const protocol::SaveStateRequest& sent, const Document&
         return;
     }
     const auto& answer = std::get<protocol::SaveStateResponse>(result);
+    inStep_ = true;
     offline_ = false;
     backoffStep_ = 0;
     retry_.stop();
@@ -698,6 +704,7 @@ void SyncEngine::onPulled(const ApiResult<StateRead>& result) {
         });
         return;
     }
+    inStep_ = true;
     offline_ = false;
     backoffStep_ = 0;
     retry_.stop();
@@ -881,7 +888,7 @@ void SyncEngine::checkWaiters() {
                               ? QStringLiteral("Signed out: sign in first (deskboard ctl login).")
                               : QStringLiteral("Signed out: ") + lastError_};
     } else if (state_ == SyncState::Idle && !store_->hasLocalChanges() && !store_->saveInFlight() &&
-               store_->lastSyncedVersion() > 0) {
+               inStep_) {
         outcome = {true, QStringLiteral("Synced: the server holds version %1.")
                              .arg(store_->lastSyncedVersion())};
     } else if (state_ == SyncState::NeedsDecision) {
@@ -943,6 +950,7 @@ void SyncEngine::useWorkspace(const QString& workspaceId, Done done) {
             return;
         }
         self->stopStream();
+        self->inStep_ = false;
         self->session_->workspaceId = workspaceId;
         self->store_->openScope(StoreScope{self->session_->server.toString(),
                                            self->session_->userId, self->session_->userName,

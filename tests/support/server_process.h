@@ -67,6 +67,21 @@ class ServerProcess {
         return exitCode_;
     }
 
+    // Kills the process with SIGKILL (no drain), as a crash or the OOM killer would.
+    void kill() {
+        if (process_.state() != QProcess::NotRunning) {
+            process_.kill();
+            process_.waitForFinished(5000);
+        }
+        log();
+    }
+
+    // Starts the server again on the same port (after stop() or kill()).
+    void restart() {
+        stop();
+        start();
+    }
+
     // Runs `deskboard-server ARGS` with the same environment, `input` on standard input.
     CommandRun command(const QStringList& arguments, const QByteArray& input = {}) const {
         QProcess admin;

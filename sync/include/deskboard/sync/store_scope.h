@@ -21,6 +21,8 @@ struct StoreScope {
     }
 };
 
-inline StoreScope localScope() { return {}; }
+inline StoreScope localScope() {
+    return {};
+}
 
 }  // namespace deskboard::sync

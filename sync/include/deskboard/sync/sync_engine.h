@@ -149,6 +149,8 @@ class SyncEngine : public QObject {
     std::unique_ptr<Session> session_;
     bool saving_ = false;
     bool offline_ = false;
+    // A read or save has completed since sign-in (or the last workspace switch).
+    bool inStep_ = false;
     bool pulling_ = false;
     bool pullAgain_ = false;
     bool decisionOpen_ = false;
