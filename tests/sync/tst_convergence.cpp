@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -129,6 +130,7 @@ class ConvergenceTest : public QObject {
         }
 
         std::set<std::string> removed;
+        std::set<std::string> excused;  // tokens a removal deleted on purpose
         std::vector<std::pair<std::string, std::string>> appended;  // widget id, token
         int tokenCounter = 0;
         int faults = 0;
@@ -150,6 +152,12 @@ class ConvergenceTest : public QObject {
             } else if (op < 30) {  // remove
                 const std::string id = ids[pick(int(ids.size()))];
                 Dashboard* holder = next.dashboardOfWidget(id);
+                // A removal deletes the texts it shows on purpose (also texts that a merge had
+                // moved into this widget as a conflicted copy).
+                std::istringstream words(holder->widgets[id].content);
+                for (std::string word; words >> word;) {
+                    excused.insert(word);
+                }
                 holder->widgets.erase(id);
                 holder->layout.erase(id);
                 removed.insert(id);
@@ -248,7 +256,7 @@ class ConvergenceTest : public QObject {
         }
         int checked = 0;
         for (const auto& [id, token] : appended) {
-            if (removed.count(id)) {
+            if (removed.count(id) || excused.count(token)) {
                 continue;
             }
             ++checked;
