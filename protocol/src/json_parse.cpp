@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -7,57 +8,86 @@
 namespace deskboard::protocol {
 namespace {
 
-// Thrown from the parser callback to stop parsing at once; turned into an ApiError below.
-struct Refusal {
-    std::string message;
-};
+using Json = nlohmann::json;
 
-using Event = nlohmann::json::parse_event_t;
-
-// Watches the parser's events: nesting depth, non-finite numbers and duplicate keys.
-class LimitWatcher {
+// A SAX handler that builds the document with nlohmann's own DOM builder and checks the limits
+// on the way: nesting depth, non-finite numbers and duplicate keys. (nlohmann's callback parser
+// would do the same, but it rescans the parent object every time a child object closes, which
+// makes an object of n objects cost O(n^2): 1.3 s for a 1 MB dashboard of 4500 widgets.)
+class LimitedDomBuilder {
   public:
-    explicit LimitWatcher(int maxDepth) : maxDepth_(maxDepth) {}
+    LimitedDomBuilder(Json& result, int maxDepth) : dom_(result, true), maxDepth_(maxDepth) {}
 
-    bool operator()(int /*depth*/, Event event, nlohmann::json& parsed) {
-        switch (event) {
-            case Event::object_start:
-            case Event::array_start:
-                open();
-                break;
-            case Event::key:
-                ++keysSeen_.back();
-                break;
-            case Event::object_end:
-                if (parsed.size() != keysSeen_.back()) {
-                    throw Refusal{"duplicate key in a JSON object"};
-                }
-                close();
-                break;
-            case Event::array_end:
-                close();
-                break;
-            case Event::value:
-                if (parsed.is_number_float() && !std::isfinite(parsed.get<double>())) {
-                    throw Refusal{"number out of range (JSON numbers must be finite doubles)"};
-                }
-                break;
+    const std::string& refusal() const { return refusal_; }
+
+    bool null() { return dom_.null(); }
+    bool boolean(bool value) { return dom_.boolean(value); }
+    bool number_integer(Json::number_integer_t value) { return dom_.number_integer(value); }
+    bool number_unsigned(Json::number_unsigned_t value) { return dom_.number_unsigned(value); }
+    bool number_float(Json::number_float_t value, const Json::string_t& text) {
+        if (!std::isfinite(value)) {
+            return refuse("number out of range (JSON numbers must be finite doubles)");
         }
-        return true;
+        return dom_.number_float(value, text);
+    }
+    bool string(Json::string_t& value) { return dom_.string(value); }
+    bool binary(Json::binary_t& value) { return dom_.binary(value); }
+    bool start_object(std::size_t size) {
+        if (!open(true)) {
+            return false;
+        }
+        return dom_.start_object(size);
+    }
+    bool key(Json::string_t& name) {
+        keys_.back().push_back(name);
+        return dom_.key(name);
+    }
+    bool end_object() {
+        auto& keys = keys_.back();
+        std::sort(keys.begin(), keys.end());
+        if (std::adjacent_find(keys.begin(), keys.end()) != keys.end()) {
+            return refuse("duplicate key in a JSON object");
+        }
+        keys_.pop_back();
+        --depth_;
+        return dom_.end_object();
+    }
+    bool start_array(std::size_t size) {
+        if (!open(false)) {
+            return false;
+        }
+        return dom_.start_array(size);
+    }
+    bool end_array() {
+        --depth_;
+        return dom_.end_array();
+    }
+    template <typename Exception>
+    bool parse_error(std::size_t position, const std::string& token, const Exception& error) {
+        return dom_.parse_error(position, token, error);  // throws: allow_exceptions is on
     }
 
   private:
-    void open() {
-        if (static_cast<int>(keysSeen_.size()) >= maxDepth_) {
-            throw Refusal{"JSON nested deeper than " + std::to_string(maxDepth_) + " levels"};
+    bool open(bool object) {
+        if (depth_ >= maxDepth_) {
+            return refuse("JSON nested deeper than " + std::to_string(maxDepth_) + " levels");
         }
-        // Arrays get a slot too so that close() is uniform; their count stays 0.
-        keysSeen_.push_back(0);
+        ++depth_;
+        if (object) {
+            keys_.emplace_back();
+        }
+        return true;
     }
-    void close() { keysSeen_.pop_back(); }
+    bool refuse(std::string message) {
+        refusal_ = std::move(message);
+        return false;
+    }
 
+    nlohmann::detail::json_sax_dom_parser<Json> dom_;
     int maxDepth_;
-    std::vector<std::size_t> keysSeen_;
+    int depth_ = 0;
+    std::vector<std::vector<std::string>> keys_;
+    std::string refusal_;
 };
 
 }  // namespace
@@ -74,13 +104,18 @@ Expected<nlohmann::json> parseJson(std::string_view text, const JsonLimits& limi
         return ApiError{ErrorCode::InvalidJson,
                         "not valid JSON: NUL byte at offset " + std::to_string(nul)};
     }
-    LimitWatcher watcher(limits.maxDepth);
     try {
-        nlohmann::json::parser_callback_t callback = std::ref(watcher);
-        return nlohmann::json::parse(text.begin(), text.end(), callback,
-                                     /*allow_exceptions=*/true, /*ignore_comments=*/false);
-    } catch (const Refusal& refusal) {
-        return ApiError{ErrorCode::InvalidJson, refusal.message};
+        Json result;
+        LimitedDomBuilder builder(result, limits.maxDepth);
+        const bool complete = Json::sax_parse(text.begin(), text.end(), &builder,
+                                              nlohmann::detail::input_format_t::json,
+                                              /*strict=*/true, /*ignore_comments=*/false);
+        if (!complete) {
+            return ApiError{ErrorCode::InvalidJson, builder.refusal().empty()
+                                                        ? std::string("not valid JSON")
+                                                        : builder.refusal()};
+        }
+        return result;
     } catch (const nlohmann::json::exception& e) {
         return ApiError{ErrorCode::InvalidJson, std::string("not valid JSON: ") + e.what()};
     }

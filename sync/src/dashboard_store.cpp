@@ -110,6 +110,9 @@ StoreScope DashboardStore::lastScope() const {
 }
 
 void DashboardStore::openScope(const StoreScope& scope) {
+    if (scope == scope_ && scope.userName == scope_.userName) {
+        return;  // already open: nothing to load again
+    }
     profile_->setValue(QStringLiteral("scope/server"), scope.server);
     profile_->setValue(QStringLiteral("scope/userId"), scope.userId);
     profile_->setValue(QStringLiteral("scope/userName"), scope.userName);
@@ -131,6 +134,7 @@ QString DashboardStore::scopeDir(const StoreScope& scope) const {
 }
 
 void DashboardStore::loadScope() {
+    documentFile_.reset();
     loadProblem_.clear();
     document_ = emptyDocument();
     base_ = emptyDocument();
@@ -212,7 +216,12 @@ void DashboardStore::moveAside(const QString& why) {
 }
 
 void DashboardStore::writeDocumentFile() {
-    QSettings file(scopeDir(scope_) + QStringLiteral("/document.ini"), QSettings::IniFormat);
+    // One QSettings object per open scope: a new one would read the whole file back first.
+    if (!documentFile_) {
+        documentFile_ = std::make_unique<QSettings>(
+            scopeDir(scope_) + QStringLiteral("/document.ini"), QSettings::IniFormat);
+    }
+    QSettings& file = *documentFile_;
     file.setValue(QStringLiteral("store/schema"), kStoreSchema);
     file.setValue(QStringLiteral("document"), documentText(document_));
     file.setValue(QStringLiteral("sync/lastSyncedVersion"),

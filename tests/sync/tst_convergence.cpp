@@ -62,9 +62,10 @@ struct Machine {
     void signIn() {
         signingIn = true;
         engine->signIn(QUrl(server_), user_, QString::fromLatin1(kPassword), false, false,
-                       [this](bool ok, QString) {
+                       [this](bool ok, QString message) {
                            signingIn = false;
                            signedIn = ok;
+                           signInMessage = message;
                        });
     }
 
@@ -76,6 +77,7 @@ struct Machine {
     std::unique_ptr<SyncEngine> engine;
     bool signingIn = false;
     bool signedIn = false;
+    QString signInMessage;
 };
 
 std::vector<std::string> allIds(const Document& document) {
@@ -126,7 +128,9 @@ class ConvergenceTest : public QObject {
         }
         for (auto& machine : machines) {
             QTRY_VERIFY_WITH_TIMEOUT(!machine->signingIn, 10000);
-            QVERIFY2(machine->signedIn, qPrintable(QStringLiteral("seed %1").arg(seed)));
+            QVERIFY2(
+                machine->signedIn,
+                qPrintable(QStringLiteral("seed %1: %2").arg(seed).arg(machine->signInMessage)));
         }
 
         std::set<std::string> removed;
@@ -231,6 +235,15 @@ class ConvergenceTest : public QObject {
         clock.start();
         while (!allSynced() && clock.elapsed() < 60000) {
             QTest::qWait(50);
+        }
+        if (!allSynced()) {
+            for (auto& machine : machines) {
+                const SyncStatus status = machine->engine->status();
+                qWarning("seed %d: %s, %d pending, version %lld, last error: %s", seed,
+                         qPrintable(syncStateName(status.state)), status.pending,
+                         static_cast<long long>(status.lastSyncedVersion),
+                         qPrintable(status.lastError));
+            }
         }
         QVERIFY2(allSynced(), qPrintable(QStringLiteral("seed %1: machines did not converge "
                                                         "within 60 s")

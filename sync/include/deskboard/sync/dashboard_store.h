@@ -130,6 +130,7 @@ class DashboardStore : public QObject {
     QString profileDir_;
     std::unique_ptr<QLockFile> lock_;
     std::unique_ptr<QSettings> profile_;
+    std::unique_ptr<QSettings> documentFile_;
     QString deviceId_;
     StoreScope scope_;
     QString loadProblem_;
