@@ -22,6 +22,10 @@ constexpr int kRequestTimeoutMs = 15000;
 constexpr int kMassRemovalWidgets = 3;
 constexpr int kBackoffMinMs = 1000;
 constexpr int kBackoffMaxMs = 60000;
+// A refresh whose answer did not come is retried this often, this many times (well within the
+// server's DESKBOARD_REFRESH_GRACE_SECONDS, 10 s by default).
+constexpr int kRefreshRetryMs = 1000;
+constexpr int kRefreshAttempts = 6;
 
 std::set<std::string> widgetIds(const Document& document) {
     std::set<std::string> ids;
@@ -118,6 +122,7 @@ struct SyncEngine::Session {
     QString workspaceId;
     QString refreshToken;
     bool refreshing = false;
+    int refreshAttempts = 0;
     std::vector<std::function<void(std::optional<ApiFailure>)>> refreshWaiters;
 };
 
@@ -249,6 +254,9 @@ void SyncEngine::setError(const QString& error) {
 // --- start, sign-in, sign-out -------------------------------------------------------------------
 
 void SyncEngine::start() {
+    if (!store_->loadProblem().isEmpty()) {
+        lastError_ = store_->loadProblem();
+    }
     const StoreScope scope = store_->scope();
     if (scope.isLocal()) {
         setState(SyncState::SignedOut);
@@ -410,19 +418,36 @@ void SyncEngine::signOut(Done done) {
     const QString server = session_->server.toString();
     const QString user = session_->userName;
     QPointer<SyncEngine> self(this);
+    // Forget the sign-in on this computer only once the server has revoked it (best effort),
+    // and report only once the keychain entry is gone: a process may quit right after.
     auto finish = [self, server, user, done] {
         if (!self) {
             return;
         }
-        self->tokens_->removeRefreshToken(server, user, [](bool, QString) {});
-        self->becomeSignedOut(QStringLiteral("Signed out."));
-        done(true, QStringLiteral("Signed out; this computer keeps its dashboard."));
+        self->tokens_->removeRefreshToken(server, user, [self, done](bool ok, QString error) {
+            if (!self) {
+                return;
+            }
+            self->becomeSignedOut(QStringLiteral("Signed out."));
+            done(true, ok ? QStringLiteral("Signed out; this computer keeps its dashboard.")
+                          : QStringLiteral("Signed out; the saved sign-in could not be removed "
+                                           "from the keychain: ") +
+                                error);
+        });
+    };
+    auto logout = [self, finish] {
+        if (!self || !self->session_) {
+            finish();
+            return;
+        }
+        self->api_->logout([finish](ApiResult<protocol::SuccessResponse>) { finish(); });
     };
     if (api_->accessToken().isEmpty()) {
-        finish();
+        // Still signing in (e.g. a fresh process): get an access token to revoke the login.
+        refreshToken([logout](std::optional<ApiFailure>) { logout(); });
         return;
     }
-    api_->logout([finish](ApiResult<protocol::SuccessResponse>) { finish(); });
+    logout();
 }
 
 void SyncEngine::becomeSignedOut(const QString& why) {
@@ -453,9 +478,27 @@ void SyncEngine::refreshToken(std::function<void(std::optional<ApiFailure>)> the
         return;
     }
     session_->refreshing = true;
+    session_->refreshAttempts = 0;
+    sendRefresh();
+}
+
+void SyncEngine::sendRefresh() {
     QPointer<SyncEngine> self(this);
     api_->refresh(session_->refreshToken, [self](ApiResult<protocol::RefreshResponse> result) {
         if (!self || !self->session_) {
+            return;
+        }
+        if (const auto* failure = std::get_if<ApiFailure>(&result);
+            failure && failure->kind == ApiFailure::Kind::Offline &&
+            ++self->session_->refreshAttempts < kRefreshAttempts) {
+            // The server may have rotated the token and lost the answer: the same token is
+            // accepted again only within the server's grace window (10 s by default), and a
+            // later retry would count as reuse and revoke the login. So retry at once, briefly.
+            QTimer::singleShot(kRefreshRetryMs, self, [self] {
+                if (self && self->session_ && self->session_->refreshing) {
+                    self->sendRefresh();
+                }
+            });
             return;
         }
         auto finish = [self](std::optional<ApiFailure> failure) {

@@ -4,6 +4,7 @@
 // a delete by another client, a seed-style raw client, and the debounce's POST count.
 #include <memory>
 
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -460,6 +461,74 @@ class SyncEngineTest : public QObject {
         qInfo("100 edits in %lld ms caused %g POSTs", static_cast<long long>(typing), sent);
         QVERIFY(sent <= 4);
         QVERIFY(serverState(user)["state"] == toJson(machine.store->document()));
+    }
+
+    void massRemovalIsFlaggedForAnUndoNotice() {
+        const QString user = newUser();
+        Machine a;
+        Machine b;
+        QVERIFY(a.signIn(server_->baseUrl(), user));
+        QStringList ids;
+        for (int i = 0; i < 5; ++i) {
+            ids << a.addNote(QStringLiteral("N%1").arg(i), QStringLiteral("text %1").arg(i));
+        }
+        QVERIFY(a.synced());
+        QVERIFY(b.signIn(server_->baseUrl(), user));
+        QVERIFY(b.synced());
+        QSignalSpy applied(a.engine.get(), &SyncEngine::remoteApplied);
+        for (int i = 0; i < 4; ++i) {
+            b.remove(ids[i]);
+        }
+        QVERIFY(b.synced());
+        QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty(), 5000);
+        QCOMPARE(applied.last().at(0).toInt(), 4);
+        QVERIFY(applied.last().at(1).toBool());
+        // The snapshot taken before applying brings them back, as a new edit that syncs.
+        QVERIFY(a.engine->restoreSnapshot(1));
+        QCOMPARE(a.store->document().widgetCount(), std::size_t{5});
+        QVERIFY(a.synced());
+        QTRY_COMPARE_WITH_TIMEOUT(b.store->document().widgetCount(), std::size_t{5}, 5000);
+    }
+
+    void staleDeviceAsksBeforeMerging() {
+        const QString user = newUser();
+        Machine a;
+        Machine b;
+        QVERIFY(a.signIn(server_->baseUrl(), user));
+        a.addNote(QStringLiteral("A"), QStringLiteral("on a"));
+        QVERIFY(a.synced());
+        QVERIFY(b.signIn(server_->baseUrl(), user));
+        QVERIFY(b.synced());
+        bool out = false;
+        b.engine->signOut([&](bool, QString) { out = true; });
+        QTRY_VERIFY(out);
+        b.addNote(QStringLiteral("B"), QStringLiteral("made long ago on b"));
+        a.addNote(QStringLiteral("A2"), QStringLiteral("newer on a"));
+        QVERIFY(a.synced());
+        // b last synced 30 days ago (as if it had been in a drawer since).
+        const QString file = b.dir.path() + QStringLiteral("/scopes/") +
+                             b.store->scope().folderName() + QStringLiteral("/document.ini");
+        b.engine.reset();
+        b.tokens.reset();
+        b.store.reset();
+        {
+            QSettings ini(file, QSettings::IniFormat);
+            ini.setValue(QStringLiteral("sync/lastSyncedAt"),
+                         QDateTime::currentDateTimeUtc().addDays(-30).toString(Qt::ISODateWithMs));
+        }
+        b.store = std::make_unique<DashboardStore>(b.dir.path());
+        b.tokens = std::make_unique<TokenStore>(b.dir.path(), 2000);
+        b.engine = std::make_unique<SyncEngine>(b.store.get(), b.tokens.get());
+        b.engine->start();
+        QSignalSpy asked(b.engine.get(), &SyncEngine::needsDecision);
+        QVERIFY(b.signIn(server_->baseUrl(), user));
+        QTRY_VERIFY_WITH_TIMEOUT(!asked.isEmpty(), 5000);
+        QCOMPARE(b.engine->state(), SyncState::NeedsDecision);
+        QVERIFY(!b.hasText("newer on a"));  // nothing merged silently
+        b.engine->resolveDecision(Decision::Merge);
+        QVERIFY(b.synced());
+        QVERIFY(b.hasText("newer on a"));
+        QVERIFY(b.hasText("made long ago on b"));
     }
 
     void cleanupTestCase() {

@@ -124,6 +124,7 @@ class SyncEngine : public QObject {
     void handleFailure(const ApiFailure& failure, std::function<void()> retry);
     void withFreshToken(std::function<void()> then);
     void refreshToken(std::function<void(std::optional<ApiFailure>)> then);
+    void sendRefresh();
     void becomeSignedOut(const QString& why);
     void goOffline(const QString& why);
     void retryNow();
