@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <initializer_list>
+
 #include <QHostAddress>
 #include <QNetworkReply>
 #include <QPointer>
@@ -48,6 +51,21 @@ ApiResult<T> readAnswer(const QByteArray& body, Reader reader) {
                           {}};
     }
     return std::move(value).value();
+}
+
+// The answer handler of an endpoint: a status in `expected` is read as T with `reader`, any
+// other status becomes the failure it stands for.
+template <typename T, typename Reader>
+std::function<void(int, const QByteArray&, QNetworkReply*)> typedAnswer(
+    std::initializer_list<int> expected, Reader reader, std::function<void(ApiResult<T>)> done) {
+    return [statuses = std::vector<int>(expected), reader, done](int status, const QByteArray& body,
+                                                                 QNetworkReply* reply) {
+        if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+            done(ApiClient::failureOf(reply, body));
+            return;
+        }
+        done(readAnswer<T>(body, reader));
+    };
 }
 
 }  // namespace
@@ -242,72 +260,35 @@ void ApiClient::send(const QByteArray& verb, QNetworkRequest request, const QByt
 void ApiClient::login(const QString& user, const QString& password,
                       std::function<void(ApiResult<protocol::LoginResponse>)> done) {
     const protocol::Credentials credentials{user.toStdString(), password.toStdString()};
-    send(
-        "POST", request(QStringLiteral("/api/auth/login"), false), jsonBytes(toJson(credentials)),
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::LoginResponse>(body, protocol::loginResponseFromJson));
-        },
-        done);
+    send("POST", request(QStringLiteral("/api/auth/login"), false), jsonBytes(toJson(credentials)),
+         typedAnswer<protocol::LoginResponse>({200}, protocol::loginResponseFromJson, done), done);
 }
 
 void ApiClient::refresh(const QString& refreshToken,
                         std::function<void(ApiResult<protocol::RefreshResponse>)> done) {
     const protocol::RefreshRequest refresh{refreshToken.toStdString()};
-    send(
-        "POST", request(QStringLiteral("/api/auth/refresh"), false), jsonBytes(toJson(refresh)),
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::RefreshResponse>(body, protocol::refreshResponseFromJson));
-        },
-        done);
+    send("POST", request(QStringLiteral("/api/auth/refresh"), false), jsonBytes(toJson(refresh)),
+         typedAnswer<protocol::RefreshResponse>({200}, protocol::refreshResponseFromJson, done),
+         done);
 }
 
 void ApiClient::logout(std::function<void(ApiResult<protocol::SuccessResponse>)> done) {
-    send(
-        "POST", request(QStringLiteral("/api/auth/logout"), true), QByteArrayLiteral("{}"),
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::SuccessResponse>(body, protocol::successResponseFromJson));
-        },
-        done);
+    send("POST", request(QStringLiteral("/api/auth/logout"), true), QByteArrayLiteral("{}"),
+         typedAnswer<protocol::SuccessResponse>({200}, protocol::successResponseFromJson, done),
+         done);
 }
 
 void ApiClient::listWorkspaces(std::function<void(ApiResult<protocol::WorkspaceList>)> done) {
-    send(
-        "GET", request(QStringLiteral("/api/workspaces"), true), {},
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::WorkspaceList>(body, protocol::workspaceListFromJson));
-        },
-        done);
+    send("GET", request(QStringLiteral("/api/workspaces"), true), {},
+         typedAnswer<protocol::WorkspaceList>({200}, protocol::workspaceListFromJson, done), done);
 }
 
 void ApiClient::createWorkspace(const QString& name,
                                 std::function<void(ApiResult<protocol::WorkspaceInfo>)> done) {
     const protocol::CreateWorkspaceRequest create{name.toStdString()};
-    send(
-        "POST", request(QStringLiteral("/api/workspaces"), true), jsonBytes(toJson(create)),
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 201 && status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::WorkspaceInfo>(body, protocol::workspaceInfoFromJson));
-        },
-        done);
+    send("POST", request(QStringLiteral("/api/workspaces"), true), jsonBytes(toJson(create)),
+         typedAnswer<protocol::WorkspaceInfo>({201, 200}, protocol::workspaceInfoFromJson, done),
+         done);
 }
 
 void ApiClient::getState(std::optional<std::int64_t> knownVersion,
@@ -348,17 +329,11 @@ void ApiClient::saveState(const protocol::SaveStateRequest& save,
     if (!deviceId_.isEmpty()) {
         post.setRawHeader("X-Device-Id", deviceId_.toLatin1());
     }
-    send(
-        "POST", post, jsonBytes(toJson(save)),
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200 && status != 201 && status != 409) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(
-                readAnswer<protocol::SaveStateResponse>(body, protocol::saveStateResponseFromJson));
-        },
-        done);
+    send("POST", post, jsonBytes(toJson(save)),
+         // A 409 is an answer (the server's copy), not a failure.
+         typedAnswer<protocol::SaveStateResponse>({200, 201, 409},
+                                                  protocol::saveStateResponseFromJson, done),
+         done);
 }
 
 void ApiClient::deleteState(std::function<void(ApiResult<protocol::SuccessResponse>)> done) {
@@ -366,43 +341,22 @@ void ApiClient::deleteState(std::function<void(ApiResult<protocol::SuccessRespon
     if (!deviceId_.isEmpty()) {
         del.setRawHeader("X-Device-Id", deviceId_.toLatin1());
     }
-    send(
-        "DELETE", del, {},
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::SuccessResponse>(body, protocol::successResponseFromJson));
-        },
-        done);
+    send("DELETE", del, {},
+         typedAnswer<protocol::SuccessResponse>({200}, protocol::successResponseFromJson, done),
+         done);
 }
 
 void ApiClient::history(std::function<void(ApiResult<protocol::HistoryResponse>)> done) {
-    send(
-        "GET", request(QStringLiteral("/api/dashboard/state/history"), true), {},
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::HistoryResponse>(body, protocol::historyResponseFromJson));
-        },
-        done);
+    send("GET", request(QStringLiteral("/api/dashboard/state/history"), true), {},
+         typedAnswer<protocol::HistoryResponse>({200}, protocol::historyResponseFromJson, done),
+         done);
 }
 
 void ApiClient::historyVersion(std::int64_t version,
                                std::function<void(ApiResult<protocol::GetStateResponse>)> done) {
-    send(
-        "GET", request(QStringLiteral("/api/dashboard/state/history/%1").arg(version), true), {},
-        [done](int status, const QByteArray& body, QNetworkReply* reply) {
-            if (status != 200) {
-                done(failureOf(reply, body));
-                return;
-            }
-            done(readAnswer<protocol::GetStateResponse>(body, protocol::getStateResponseFromJson));
-        },
-        done);
+    send("GET", request(QStringLiteral("/api/dashboard/state/history/%1").arg(version), true), {},
+         typedAnswer<protocol::GetStateResponse>({200}, protocol::getStateResponseFromJson, done),
+         done);
 }
 
 QNetworkReply* ApiClient::openEventStream(std::optional<std::int64_t> lastEventId) {
