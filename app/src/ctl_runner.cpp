@@ -664,9 +664,8 @@ void CtlRunner::login() {
             const auto status = core_.engine().status();
             if (remember &&
                 core_.tokens().availability() == sync::TokenStore::Availability::Unavailable) {
-                printErr(QStringLiteral("The keychain is not available (%1): the session is not "
-                                        "remembered and lasts while this deskboard runs.")
-                             .arg(core_.tokens().statusText()));
+                // statusText() says what failed and that the session lasts until quit.
+                printErr(QStringLiteral("Not remembered: %1").arg(core_.tokens().statusText()));
             } else if (!remember && !inInstance_) {
                 printErr(QStringLiteral(
                     "The session was not remembered, so it ends with this command. Add "
