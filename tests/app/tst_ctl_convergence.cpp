@@ -4,10 +4,10 @@
 // harness's private D-Bus session, so a restarted instance signs in from the keychain by
 // itself). Every edit goes through `deskboard ctl` (add, remove, move, resize, append a text
 // token) while faults happen at random: the server killed and restarted, Redis paused with
-// SIGSTOP, an instance killed with SIGKILL while it serves a ctl command. At the end the three
-// exports equal each other and the server's state, no tiles overlap, and every token whose ctl
-// exited 0 is still in some widget's content (its own or a conflicted copy) unless a removal
-// or an overwrite deleted it on purpose.
+// SIGSTOP, each for a few edits, an instance killed with SIGKILL while it serves a ctl command. At
+// the end the three exports equal each other and the server's state, no tiles overlap, and every
+// token whose ctl exited 0 is still in some widget's content (its own or a conflicted copy) unless
+// a removal or an overwrite deleted it on purpose.
 //
 // A text append is `widget set ID content "<content read with ctl export> tN"`: between the
 // read and the write the instance may merge another machine's text into the widget, and then
@@ -290,6 +290,8 @@ class CtlConvergenceTest : public QObject {
         int instanceKills = 0;
         int killsRefused = 0;  // the instance died before it answered
         int racedWrites = 0;
+        int serverDownFor = 0;   // edits until the killed server starts again
+        int redisPausedFor = 0;  // edits until the paused Redis continues
         const int steps = opsPerProfile * kProfiles;
         for (int step = 0; step < steps; ++step) {
             const int p = pick(kProfiles);
@@ -410,19 +412,32 @@ class CtlConvergenceTest : public QObject {
                       ("exit " + QByteArray::number(exitCode) + ": " + err + "\n" + evidence()));
             }
 
-            // Faults now and then; a random pause between edits (the workload's rhythm).
-            if (chance(2)) {
-                ++serverKills;
-                server.kill();
-                QTest::qWait(pick(300));
+            // Faults now and then, each lasting a few edits so that the machines edit apart
+            // and their texts meet in a merge; a random pause between edits (the rhythm).
+            if (serverDownFor > 0 && --serverDownFor == 0) {
                 server.restart();
-            } else if (chance(2)) {
-                ++redisPauses;
-                redis.pause();
-                QTest::qWait(200 + pick(2300));
+            }
+            if (redisPausedFor > 0 && --redisPausedFor == 0) {
                 redis.resume();
             }
+            if (serverDownFor == 0 && redisPausedFor == 0) {
+                if (chance(2)) {
+                    ++serverKills;
+                    server.kill();
+                    serverDownFor = 1 + pick(8);
+                } else if (chance(2)) {
+                    ++redisPauses;
+                    redis.pause();
+                    redisPausedFor = 1 + pick(8);
+                }
+            }
             QTest::qWait(pick(150));
+        }
+        if (serverDownFor > 0) {
+            server.restart();
+        }
+        if (redisPausedFor > 0) {
+            redis.resume();
         }
         qInfo(
             "seed %d: %d commands, %d acknowledged, %d refused; %d server kills, %d Redis "
