@@ -73,6 +73,10 @@ DashboardStore::DashboardStore(QString profileDir, int lockTimeoutMs, QObject* p
         throw std::runtime_error("the profile " + profileDir_.toStdString() +
                                  " is in use by another Deskboard process (store.lock)");
     }
+    // store.lock makes this process the profile's only writer, so a QSettings lock file found
+    // now was left by a killed process. One killed between creating it and writing its owner
+    // into it is empty, and QSettings would wait for it to grow stale (30 s) at the first write.
+    QFile::remove(profileDir_ + QStringLiteral("/profile.ini.lock"));
     profile_ = std::make_unique<QSettings>(profileDir_ + QStringLiteral("/profile.ini"),
                                            QSettings::IniFormat);
     deviceId_ = profile_->value(QStringLiteral("device/id")).toString();
@@ -148,6 +152,8 @@ void DashboardStore::loadScope() {
         throw std::runtime_error("cannot create " + dir.toStdString());
     }
     const QString documentPath = dir + QStringLiteral("/document.ini");
+    QFile::remove(documentPath + QStringLiteral(".lock"));  // stale: see the constructor
+    QFile::remove(dir + QStringLiteral("/base.ini.lock"));
     if (!QFileInfo::exists(documentPath)) {
         return;
     }
