@@ -1,0 +1,34 @@
+// The widget types the window offers, in the order of the Add widget menu. Each type lives in
+// its own file under ui/src/widgets/ and is listed once in DESKBOARD_WIDGET_TYPES
+// (widget_catalog.cpp): adding a type is one new file and one line.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <QString>
+#include <QStringView>
+
+#include <deskboard/sync/document.h>
+#include <deskboard/ui/widget_view.h>
+
+namespace deskboard::ui {
+
+struct WidgetType {
+    QString id;           // the document's `type`: note todo clock sysmon chart bookmarks ...
+    QString name;         // for people, translated: "To-do list"
+    QString description;  // one line for the Add widget menu's tooltip
+    QString iconPath;     // a Qt resource, ":/icons/widget-<id>.svg"
+    // The tile body and the settings form, parented to `parent`.
+    std::function<WidgetView*(QWidget* parent)> createView;
+    std::function<WidgetSettingsForm*(QWidget* parent)> createSettingsForm;
+    // What "Add widget" inserts: a title, default settings and content.
+    std::function<sync::Widget()> newWidget;
+};
+
+// Every known type. Built on first use (after QApplication exists, for translations).
+const std::vector<WidgetType>& widgetCatalog();
+// The type `id`, or null for a type this build does not know (a newer client's).
+const WidgetType* findWidgetType(QStringView id);
+
+}  // namespace deskboard::ui
