@@ -317,8 +317,17 @@ void SyncEngine::start() {
 
 void SyncEngine::signIn(const QUrl& server, const QString& user, const QString& password,
                         bool remember, bool allowPlainHttp, Done done) {
+    lastSignInFailure_.reset();
     const QString refusal = api_->setServer(server, allowPlainHttp);
     if (!refusal.isEmpty()) {
+        const bool plainHttp =
+            server.scheme().compare(QStringLiteral("http"), Qt::CaseInsensitive) == 0 &&
+            !server.host().isEmpty();
+        lastSignInFailure_ =
+            ApiFailure{plainHttp ? ApiFailure::Kind::InsecureRefused : ApiFailure::Kind::BadRequest,
+                       0,
+                       refusal,
+                       {}};
         done(false, refusal);
         return;
     }
@@ -330,6 +339,7 @@ void SyncEngine::signIn(const QUrl& server, const QString& user, const QString& 
                 return;
             }
             if (auto* failure = std::get_if<ApiFailure>(&result)) {
+                self->lastSignInFailure_ = *failure;
                 done(false, loginFailureText(*failure));
                 return;
             }
@@ -1007,6 +1017,11 @@ void SyncEngine::useWorkspace(const QString& workspaceId, Done done) {
 
 void SyncEngine::history(std::function<void(ApiResult<protocol::HistoryResponse>)> done) {
     withFreshToken([this, done] { api_->history(done); });
+}
+
+void SyncEngine::historyVersion(std::int64_t version,
+                                std::function<void(ApiResult<protocol::GetStateResponse>)> done) {
+    withFreshToken([this, version, done] { api_->historyVersion(version, done); });
 }
 
 void SyncEngine::restoreVersion(std::int64_t version, Done done) {

@@ -91,12 +91,21 @@ class SyncEngine : public QObject {
     void useWorkspace(const QString& workspaceId, Done done);
 
     void history(std::function<void(ApiResult<protocol::HistoryResponse>)> done);
+    // The state of server version `version` (to preview it before restoreVersion).
+    void historyVersion(std::int64_t version,
+                        std::function<void(ApiResult<protocol::GetStateResponse>)> done);
     // Makes server version `version` the document again, as a new version (an edit).
     void restoreVersion(std::int64_t version, Done done);
     // Makes local snapshot `index` the document again (an edit).
     bool restoreSnapshot(int index);
 
     ApiClient* api() { return api_; }
+    // The keychain side (availability), for views that explain "remember me".
+    const TokenStore* tokens() const { return tokens_; }
+    // Why the last signIn() failed, sorted (wrong password, offline, TLS...), so a view can word
+    // it; nothing once a sign-in succeeded. A refused address is InsecureRefused (plain HTTP to
+    // a remote host) or BadRequest (not a server address).
+    std::optional<ApiFailure> lastSignInFailure() const { return lastSignInFailure_; }
 
   signals:
     void statusChanged();
@@ -147,6 +156,7 @@ class SyncEngine : public QObject {
     QTimer poll_;
     SyncState state_ = SyncState::SignedOut;
     QString lastError_;
+    std::optional<ApiFailure> lastSignInFailure_;
     std::unique_ptr<Session> session_;
     bool saving_ = false;
     bool offline_ = false;
