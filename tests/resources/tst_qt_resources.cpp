@@ -17,12 +17,12 @@ namespace {
 
 // The icons the window refers to by name (widget types are checked from the sync list).
 const char* const kIcons[] = {
-    "deskboard",         "action-add",           "action-edit-layout", "action-undo",
-    "action-redo",       "action-sync",          "action-sign-in",     "action-sign-out",
-    "action-account",    "action-workspace",     "action-history",     "action-settings",
-    "action-menu",       "action-dashboard-add", "action-quit",        "action-remove",
-    "action-duplicate",  "status-synced",        "status-syncing",     "status-offline",
-    "status-signed-out", "status-attention",     "status-merged",
+    "deskboard",        "action-add",           "action-edit-layout", "action-undo",
+    "action-redo",      "action-sync",          "action-sign-in",     "action-sign-out",
+    "action-account",   "action-workspace",     "action-history",     "action-settings",
+    "action-menu",      "action-dashboard-add", "action-quit",        "action-remove",
+    "action-duplicate", "action-resize",        "status-synced",      "status-syncing",
+    "status-offline",   "status-signed-out",    "status-attention",   "status-merged",
 };
 
 QString iconPath(const QString& name) {
