@@ -4,10 +4,22 @@
 get_filename_component(DESKBOARD_KEYRING_HARNESS
     "${CMAKE_CURRENT_LIST_DIR}/../tests/support/with-keyring.sh" ABSOLUTE)
 
-# Our own code compiles as C++20 with warnings as errors.
+# Our own code compiles as C++20 with the usual warnings, as errors while DESKBOARD_WERROR is
+# ON (the default, for developers and CI; a packager building with another compiler may turn it
+# off so that a new compiler's new warning does not stop a user's build).
 function(deskboard_strict target)
     target_compile_features(${target} PUBLIC cxx_std_20)
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(DESKBOARD_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+        # GCC 12's -Wrestrict reports impossible overlaps ("accessing 9223372036854775810 or more
+        # bytes ... at offset -3") inside libstdc++'s std::string operator+ / replace once they
+        # are inlined at -O2 and -O3 (GCC bugs 105329 and 105651, GCC 12 only). It stopped
+        # the Release build in bench/protocol; the warning cannot be trusted there, so it is off.
+        target_compile_options(${target} PRIVATE -Wno-restrict)
+    endif()
 endfunction()
 
 # A Qt-using target: moc on, strict warnings, no implicit string casts.
