@@ -28,8 +28,12 @@ sync::SyncEngine& ClientCore::engine() {
     if (!engine_) {
         engine_ = std::make_unique<sync::SyncEngine>(store_.get(), &tokens());
         // Nobody can be asked in a headless instance or a script: the choice that keeps
-        // everything (merge) is taken, and said on standard error. The window will ask instead.
+        // everything (merge) is taken, and said on standard error. The window asks instead
+        // (setPersonAnswersDecisions).
         connect(engine_.get(), &sync::SyncEngine::needsDecision, this, [this](const QString& why) {
+            if (personAnswers_) {
+                return;
+            }
             qWarning(
                 "deskboard: %s; merging this computer's dashboard with the server's "
                 "(nothing is lost).",

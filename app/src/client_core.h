@@ -32,6 +32,9 @@ class ClientCore : public QObject {
     bool engineStarted() const { return started_; }
     // True when the engine exists (started or not).
     bool hasEngine() const { return engine_ != nullptr; }
+    // With a window, the person answers the engine's questions (first sign-in, stale device);
+    // without one (headless, ctl) the choice that keeps everything, merge, is taken.
+    void setPersonAnswersDecisions(bool person) { personAnswers_ = person; }
 
   private:
     QString profileId_;
@@ -39,6 +42,7 @@ class ClientCore : public QObject {
     std::unique_ptr<sync::TokenStore> tokens_;
     std::unique_ptr<sync::SyncEngine> engine_;
     bool started_ = false;
+    bool personAnswers_ = false;
 };
 
 }  // namespace deskboard::app

@@ -8,8 +8,11 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSocketNotifier>
+#include <QTimer>
+#include <QWidget>
 #include <unistd.h>
 
 #include <deskboard/sync/client_identity.h>
@@ -73,6 +76,43 @@ void quitOnTerminationSignals(QCoreApplication& app) {
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+}
+
+// The moment main() started, for the start-up benchmark (bench/client/first_paint.sh).
+QElapsedTimer& sinceStart() {
+    static QElapsedTimer timer;
+    return timer;
+}
+
+// With DESKBOARD_BENCH_FIRST_PAINT=1 in the environment, prints the milliseconds from main() to
+// the window's first paint on standard error and quits: what the start-up benchmark measures.
+class FirstPaintReporter : public QObject {
+  public:
+    using QObject::QObject;
+
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Paint && !reported_) {
+            reported_ = true;
+            // After this paint has happened: the next turn of the event loop.
+            QTimer::singleShot(0, qApp, [] {
+                writeErr(QStringLiteral("first paint after %1 ms").arg(sinceStart().elapsed()));
+                QCoreApplication::quit();
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+  private:
+    bool reported_ = false;
+};
+
+void reportFirstPaint(QWidget& window) {
+    if (qEnvironmentVariableIntValue("DESKBOARD_BENCH_FIRST_PAINT") != 1) {
+        return;
+    }
+    auto* reporter = new FirstPaintReporter(&window);
+    window.installEventFilter(reporter);
 }
 
 QByteArray readFirstLineOfStdin() {
@@ -189,23 +229,27 @@ int runInstance(QCoreApplication& app, const Invocation& invocation, bool withWi
         writeErr(QStringLiteral("deskboard: %1").arg(problem));
     }
     server.setCore(core.get());
-    core->startEngine();
     quitOnTerminationSignals(app);
 
+    // The window first: it paints from the store while the engine starts (which never waits,
+    // and whose questions the window then asks).
     std::unique_ptr<ui::MainWindow> window;
     if (withWindow) {
-        window = std::make_unique<ui::MainWindow>();
+        core->setPersonAnswersDecisions(true);
+        window = std::make_unique<ui::MainWindow>(&core->store(), &core->engine());
         QObject::connect(&server, &InstanceServer::raiseRequested, window.get(), [&window] {
             window->showNormal();
             window->raise();
             window->activateWindow();
         });
         window->show();
+        reportFirstPaint(*window);
     } else {
         writeErr(QStringLiteral("Deskboard runs headless on the profile %1 (commands: "
                                 "`deskboard --profile %1 ctl ...`).")
                      .arg(paths.profileDir));
     }
+    core->startEngine();
     const int code = QCoreApplication::exec();
     window.reset();
     server.setCore(nullptr);
@@ -301,6 +345,7 @@ QString mainHelp() {
 }
 
 int runDeskboard(int argc, char* argv[]) {
+    sinceStart().start();
     setIdentity();
     QStringList arguments;
     for (int i = 1; i < argc; ++i) {
