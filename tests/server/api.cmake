@@ -19,6 +19,7 @@ target_compile_definitions(tst_server_api_auth PRIVATE
     DESKBOARD_RECORD_DIR="${CMAKE_CURRENT_BINARY_DIR}")
 
 deskboard_add_api_test(cli)
+deskboard_add_api_test(numbers)
 
 # The recorded exchanges of the suites above, checked against docs/openapi.yaml by
 # tests/openapi/validate.js. Its npm packages are installed (npm ci, by ./dev test) into this
@@ -44,3 +45,5 @@ set_tests_properties(server.api_openapi PROPERTIES DEPENDS "server.api_state;ser
 # The server's internal simdjson save-body parser against the protocol's reference parser.
 deskboard_add_test(server save_body SOURCES api/tst_save_body.cpp LIBS deskboard::server)
 target_include_directories(tst_server_save_body PRIVATE "${PROJECT_SOURCE_DIR}/server/src")
+target_compile_definitions(tst_server_save_body PRIVATE
+    DESKBOARD_API_DOC="${PROJECT_SOURCE_DIR}/docs/api.md")

@@ -1,6 +1,8 @@
 #include "save_body.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include <simdjson.h>
@@ -91,6 +93,89 @@ void appendCanonical(std::string& out, simdjson::dom::element value) {
     }
 }
 
+// simdjson 3.0's DOM parser refuses an integer literal outside [-2^63, 2^64) with NUMBER_ERROR,
+// where JSON (RFC 8259) allows it and RFC 8785 takes it as the double it denotes, as the
+// protocol parser does (123456789012345680000 -> 123456789012345680000). After such an error
+// the body is parsed once more with "e0" appended to every such literal: the same number,
+// which simdjson now reads as a double, correctly rounded like every double it parses (and like
+// strtod, which the protocol parser uses). Only literals outside strings are touched, found by
+// the same quote and backslash rules as simdjson's own string scan, and only ones that are
+// whole integer tokens (a minus, digits, then a structural character or whitespace), so a
+// document that was invalid for any other reason stays invalid.
+bool isStructuralOrSpace(char c) {
+    switch (c) {
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+        case ',':
+        case ':':
+        case '[':
+        case ']':
+        case '{':
+        case '}':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// True when the decimal integer `digits` (no sign, no leading zero) is outside simdjson's
+// integer range: above 2^64-1, or for a negative one, above 2^63.
+bool beyond64Bits(std::string_view digits, bool negative) {
+    const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+    return digits.size() > limit.size() || (digits.size() == limit.size() && digits > limit);
+}
+
+// `text` with "e0" after every integer literal beyond 64 bits; nullopt when it has none.
+std::optional<std::string> widenLongIntegers(std::string_view text) {
+    std::string out;
+    std::size_t copied = 0;
+    bool inString = false;
+    for (std::size_t pos = 0; pos < text.size(); ++pos) {
+        const char c = text[pos];
+        if (inString) {
+            if (c == '\\') {
+                ++pos;  // the escaped character, which may be a quote
+            } else if (c == '"') {
+                inString = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            continue;
+        }
+        if (c != '-' && !isDigit(c)) {
+            continue;
+        }
+        const bool negative = c == '-';
+        const std::size_t start = pos + (negative ? 1 : 0);
+        std::size_t end = start;
+        while (end < text.size() && isDigit(text[end])) {
+            ++end;
+        }
+        const std::string_view digits = text.substr(start, end - start);
+        const bool wholeToken = (pos == 0 || isStructuralOrSpace(text[pos - 1])) &&
+                                (end == text.size() || isStructuralOrSpace(text[end]));
+        if (wholeToken && !digits.empty() && beyond64Bits(digits, negative)) {
+            out.append(text.substr(copied, end - copied));
+            out += "e0";
+            copied = end;
+        }
+        pos = end - 1;  // the loop's ++pos lands on the character after the digits
+    }
+    if (copied == 0) {
+        return std::nullopt;
+    }
+    out.append(text.substr(copied));
+    return out;
+}
+
 ApiError invalidBody(std::string_view field, std::string_view problem) {
     return ApiError{ErrorCode::InvalidBody,
                     "field '" + std::string(field) + "' " + std::string(problem)};
@@ -103,8 +188,10 @@ struct SaveBodyParser::Impl {
     std::size_t maxBytes;
 };
 
+// A body of maxBytes grows by at most 2 bytes per 20 when its long integers are widened.
 SaveBodyParser::SaveBodyParser(std::size_t maxBytes, int maxDepth)
-    : impl_(std::make_unique<Impl>(Impl{simdjson::dom::parser(maxBytes), maxBytes})) {
+    : impl_(std::make_unique<Impl>(
+          Impl{simdjson::dom::parser(maxBytes + maxBytes / 8 + 64), maxBytes})) {
     // Start small; parse() grows the buffers up to maxBytes and keeps the depth limit.
     constexpr std::size_t kInitialCapacity = 64 * 1024;
     if (impl_->parser.allocate(std::min(kInitialCapacity, maxBytes),
@@ -121,11 +208,19 @@ protocol::Expected<ParsedSave> SaveBodyParser::parse(std::string body) {
                                                  " bytes, more than the limit of " +
                                                  std::to_string(impl_->maxBytes)};
     }
-    const std::size_t length = body.size();
+    std::size_t length = body.size();
     body.resize(length + simdjson::SIMDJSON_PADDING);  // simdjson reads past the end
     simdjson::dom::element root;
-    if (const auto error =
-            impl_->parser.parse(body.data(), length, /*realloc_if_needed=*/false).get(root)) {
+    auto error = impl_->parser.parse(body.data(), length, /*realloc_if_needed=*/false).get(root);
+    if (error == simdjson::NUMBER_ERROR) {
+        if (auto widened = widenLongIntegers(std::string_view(body.data(), length))) {
+            body = std::move(*widened);
+            length = body.size();
+            body.resize(length + simdjson::SIMDJSON_PADDING);
+            error = impl_->parser.parse(body.data(), length, /*realloc_if_needed=*/false).get(root);
+        }
+    }
+    if (error) {
         return ApiError{ErrorCode::InvalidJson,
                         std::string("not valid JSON: ") + simdjson::error_message(error)};
     }
