@@ -131,7 +131,9 @@ void HttpValuePoller::cancelRequest() {
         QNetworkReply* reply = reply_;
         reply_ = nullptr;
         reply->disconnect(this);
-        reply->abort();
+        if (reply->isRunning()) {
+            reply->abort();
+        }
         reply->deleteLater();
     }
 }
