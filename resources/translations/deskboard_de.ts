@@ -6,12 +6,12 @@
     <message>
         <location filename="../../ui/src/dashboard_editor.cpp" line="+42"/>
         <source>Undo %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 rückgängig machen</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Redo %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wiederherstellen</translation>
     </message>
     <message>
         <location filename="../../ui/src/tile_frame.cpp" line="+36"/>
@@ -23,13 +23,13 @@
     <message>
         <location filename="../../ui/src/widgets/clock.cpp" line="+44"/>
         <source>Local time</source>
-        <translation type="unfinished"></translation>
+        <translation>Ortszeit</translation>
     </message>
     <message>
         <location line="+247"/>
         <location line="+11"/>
         <source>Clock</source>
-        <translation type="unfinished"></translation>
+        <translation>Uhr</translation>
     </message>
     <message>
         <location line="-10"/>
@@ -40,7 +40,7 @@
         <location filename="../../ui/src/widgets/note.cpp" line="+91"/>
         <location line="+11"/>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz</translation>
     </message>
     <message>
         <location line="-10"/>
@@ -50,7 +50,7 @@
     <message>
         <location filename="../../ui/src/widgets/todo.cpp" line="+320"/>
         <source>To-do list</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabenliste</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -68,12 +68,12 @@
     <message>
         <location filename="../../ui/src/widgets/clock.cpp" line="-104"/>
         <source>Time zones:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitzonen:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Time zones</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitzonen</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -88,7 +88,7 @@
     <message>
         <location line="+1"/>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -98,7 +98,7 @@
     <message>
         <location line="+1"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -109,7 +109,7 @@
         <location line="+6"/>
         <location line="+1"/>
         <source>Show seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Sekunden anzeigen</translation>
     </message>
     <message>
         <location line="+33"/>
@@ -132,12 +132,12 @@
     <message>
         <location line="+8"/>
         <source>tomorrow</source>
-        <translation type="unfinished"></translation>
+        <translation>morgen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>yesterday</source>
-        <translation type="unfinished"></translation>
+        <translation>gestern</translation>
     </message>
 </context>
 <context>
@@ -145,7 +145,7 @@
     <message>
         <location filename="../../ui/src/dashboard_canvas.cpp" line="+38"/>
         <source>Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Dashboard</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -269,7 +269,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+15"/>
         <source>Decide &amp;Later</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Später entscheiden</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -292,7 +292,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+5"/>
         <source>Local only — nothing to sync yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur lokal — noch nichts zu synchronisieren</translation>
     </message>
 </context>
 <context>
@@ -301,7 +301,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
         <location filename="../../ui/src/widgets/note.cpp" line="-28"/>
         <location line="+1"/>
         <source>Monospace font</source>
-        <translation type="unfinished"></translation>
+        <translation>Festbreitenschrift</translation>
     </message>
 </context>
 <context>
@@ -314,7 +314,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+1"/>
         <source>Empty note — type here</source>
-        <translation type="unfinished"></translation>
+        <translation>Leere Notiz — hier tippen</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -327,12 +327,12 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location filename="../../ui/src/settings_dialog.cpp" line="+44"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Server</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -347,12 +347,12 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+1"/>
         <source>Account</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Server:</source>
-        <translation type="unfinished"></translation>
+        <translation>Server:</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -392,37 +392,37 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+3"/>
         <source>Sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Synchronisation</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>System</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Farbschema</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Theme:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Farbschema:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Appearance</source>
-        <translation type="unfinished"></translation>
+        <translation>Darstellung</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -480,7 +480,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location filename="../../ui/src/sign_in_dialog.cpp" line="+38"/>
         <source>Sign In to Sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Zum Synchronisieren anmelden</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -505,17 +505,17 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+6"/>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzername</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>&amp;Remember me on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf diesem Computer &amp;angemeldet bleiben</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -550,17 +550,17 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+4"/>
         <source>&amp;Server:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Server:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;User name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzername:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Passwort:</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -570,7 +570,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+1"/>
         <source>Signing in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung läuft…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -580,7 +580,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
     <message>
         <location line="+23"/>
         <source>Sign In</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmelden</translation>
     </message>
     <message>
         <location line="+80"/>
@@ -632,7 +632,7 @@ Check the address and your network connection.</source>
     <message>
         <location line="+3"/>
         <source>&amp;Close</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Schließen</translation>
     </message>
 </context>
 <context>
@@ -660,17 +660,17 @@ Check the address and your network connection.</source>
     <message>
         <location line="+7"/>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>&amp;Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Duplizieren</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -685,7 +685,7 @@ Check the address and your network connection.</source>
     <message>
         <location line="+26"/>
         <source>Untitled</source>
-        <translation type="unfinished"></translation>
+        <translation>Ohne Titel</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -714,7 +714,7 @@ Check the address and your network connection.</source>
         <location filename="../../ui/src/widgets/todo.cpp" line="-38"/>
         <location line="+1"/>
         <source>Hide checked items</source>
-        <translation type="unfinished"></translation>
+        <translation>Erledigte Einträge ausblenden</translation>
     </message>
 </context>
 <context>
@@ -744,12 +744,12 @@ Check the address and your network connection.</source>
         <location line="+15"/>
         <location line="+1"/>
         <source>New item</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Eintrag</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -759,17 +759,17 @@ Check the address and your network connection.</source>
     <message>
         <location line="+1"/>
         <source>Move up (Alt+Up)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach oben (Alt+Hoch)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Move down (Alt+Down)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach unten (Alt+Runter)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Remove (Delete)</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen (Entf)</translation>
     </message>
     <message numerus="yes">
         <location line="+104"/>
@@ -815,17 +815,17 @@ Check the address and your network connection.</source>
     <message>
         <location filename="../../ui/src/widget_settings_dialog.cpp" line="+24"/>
         <source>%1 settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen für %1</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>Titel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Titel:</translation>
     </message>
     <message>
         <location line="+13"/>
