@@ -131,7 +131,8 @@ void HttpValuePoller::cancelRequest() {
         QNetworkReply* reply = reply_;
         reply_ = nullptr;
         reply->disconnect(this);
-        if (reply->isRunning()) {
+        // A reply that already failed is finished in all but name: aborting it again warns.
+        if (reply->isRunning() && reply->error() == QNetworkReply::NoError) {
             reply->abort();
         }
         reply->deleteLater();

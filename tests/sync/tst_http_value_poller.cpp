@@ -252,6 +252,23 @@ class HttpValuePollerTest : public QObject {
         QCOMPARE(failed.size(), 0);
     }
 
+    void stopRightAfterStartIsQuiet() {
+        Responder responder;
+        HttpValuePoller poller;
+        poller.setUrl(responder.url(QStringLiteral("/json")));
+        QSignalSpy values(&poller, &HttpValuePoller::valueChanged);
+        QSignalSpy failed(&poller, &HttpValuePoller::failed);
+        poller.start();
+        poller.stop();
+        // Started again, the next answer is the only one reported.
+        poller.start();
+        QVERIFY(values.wait(10000));
+        poller.stop();
+        QCoreApplication::processEvents();
+        QCOMPARE(values.size(), 1);
+        QCOMPARE(failed.size(), 0);
+    }
+
     void intervalHasAFloor() {
         HttpValuePoller poller;
         poller.setIntervalSeconds(1);

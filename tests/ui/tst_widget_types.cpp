@@ -23,6 +23,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -140,6 +142,10 @@ QString shownText(QWidget* root) {
         }
     }
     return texts.join(QLatin1Char('\n'));
+}
+
+QStringList shownLines(QWidget* root) {
+    return shownText(root).split(QLatin1Char('\n'));
 }
 
 // Controls reachable with Tab that have no accessible name. The line edit inside a combo or
@@ -744,6 +750,57 @@ class WidgetTypesTest : public QObject {
         const Widget applied = form->apply(widget);
         QVERIFY(applied.settings["url"] == "https://example.org/x");
         QVERIFY(applied.settings["intervalSeconds"] == 5);
+    }
+
+    void httpShowsValueTrendAndFailures() {
+        // A responder on 127.0.0.1 answering the queued bodies in turn, then 404.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QByteArray> bodies{R"({"data": {"price": 10}})", R"({"data": {"price": 12.5}})",
+                                 R"({"data": {"price": 11}})"};
+        connect(&server, &QTcpServer::newConnection, &server, [&] {
+            QTcpSocket* socket = server.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+                if (!socket->readAll().contains("\r\n\r\n")) {
+                    return;
+                }
+                const QByteArray status = bodies.isEmpty() ? "404 Not Found" : "200 OK";
+                const QByteArray body = bodies.isEmpty() ? "gone" : bodies.takeFirst();
+                socket->write("HTTP/1.1 " + status +
+                              "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                              "\r\nConnection: close\r\n\r\n" + body);
+                socket->disconnectFromHost();
+            });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        });
+        const QString url = QStringLiteral("http://127.0.0.1:%1/price").arg(server.serverPort());
+        Tile tile = makeTile(
+            widgetOf("http", "", {{"url", url.toStdString()}, {"pointer", "/data/price"}}));
+        WidgetView* view = tile.view.get();
+        QVERIFY(!shownLines(view).contains(QStringLiteral("10")));  // not live: nothing fetched
+        view->setLive(true);
+        QTRY_VERIFY(shownText(view).contains(QStringLiteral("updated")));
+        QVERIFY(shownLines(view).contains(QStringLiteral("10")));
+        // Each new value comes with its trend; polling again is what the interval does.
+        auto poll = [&] {
+            view->setLive(false);
+            view->setLive(true);
+        };
+        poll();
+        QTRY_VERIFY(shownLines(view).contains(QStringLiteral("12.5")));
+        QVERIFY(shownText(view).contains(QStringLiteral("▲")));
+        poll();
+        QTRY_VERIFY(shownLines(view).contains(QStringLiteral("11")));
+        QVERIFY(shownText(view).contains(QStringLiteral("▼")));
+        QVERIFY(tile.view->grab().save(
+            QStringLiteral(DESKBOARD_SCREENSHOT_DIR "/widget-http-value.png")));
+        // A failure is said in words in the tile; the last value stays.
+        poll();
+        QTRY_COMPARE(tile.lastProblem(), QStringLiteral("HTTP 404 Not Found"));
+        QVERIFY(shownLines(view).contains(QStringLiteral("11")));
+        view->setLive(false);
+        QCOMPARE(activeTimers(view), QStringList());
+        QCOMPARE(tile.changes->size(), 0);
     }
 };
 

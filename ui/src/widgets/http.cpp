@@ -70,7 +70,6 @@ class HttpView : public WidgetView {
         layout->setContentsMargins(8, 4, 8, 4);
         layout->setSpacing(2);
         layout->addStretch();
-        auto* row = new QHBoxLayout;
         value_ = new QLabel(this);
         value_->setAlignment(Qt::AlignCenter);
         value_->setWordWrap(true);
@@ -80,25 +79,24 @@ class HttpView : public WidgetView {
         big.setPointSizeF(big.pointSizeF() * 2.2);
         big.setBold(true);
         value_->setFont(big);
-        trend_ = new QLabel(this);
-        QFont arrow = trend_->font();
-        arrow.setPointSizeF(arrow.pointSizeF() * 1.6);
-        trend_->setFont(arrow);
-        row->addStretch();
-        row->addWidget(value_, 10);
-        row->addWidget(trend_);
-        row->addStretch();
-        layout->addLayout(row);
+        layout->addWidget(value_);
         history_ = new Sparkline(this);
         history_->setCapacity(kHistory);
         history_->setMaximumHeight(32);
         history_->setAccessibleDescription(tr("Recent values"));
         layout->addWidget(history_);
+        // "▲ updated 14:05": the trend against the previous value, then when it came.
+        auto* row = new QHBoxLayout;
+        trend_ = new QLabel(this);
         status_ = new QLabel(this);
         status_->setAlignment(Qt::AlignCenter);
         status_->setWordWrap(true);
         status_->setForegroundRole(QPalette::PlaceholderText);
-        layout->addWidget(status_);
+        row->addStretch();
+        row->addWidget(trend_);
+        row->addWidget(status_);
+        row->addStretch();
+        layout->addLayout(row);
         layout->addStretch();
         setMinimumSize(140, 80);
 

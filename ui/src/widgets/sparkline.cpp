@@ -56,8 +56,8 @@ void Sparkline::paintEvent(QPaintEvent*) {
         low -= 1;
         high += 1;
     }
-    // The newest value sits at the right edge; the line grows from there as samples arrive.
-    const double step = area.width() / (capacity_ - 1);
+    // The values span the width; once `capacity` are kept, the oldest scroll off the left.
+    const double step = area.width() / static_cast<double>(values_.size() - 1);
     const double firstX = area.right() - step * static_cast<double>(values_.size() - 1);
     QPainterPath line;
     for (std::size_t i = 0; i < values_.size(); ++i) {
