@@ -332,6 +332,49 @@ class DialogsTest : public QObject {
         QCOMPARE(again.focusWidget(), again.passwordEdit());
     }
 
+    // Runs as ui.dialogs_nokeychain (no D-Bus at all); skipped under the keyring.
+    void withoutAKeychainTheSignInLastsForThisSessionOnly() {
+        if (qEnvironmentVariable("DESKBOARD_TEST_NO_KEYCHAIN") != QStringLiteral("1")) {
+            QSKIP("runs as ui.dialogs_nokeychain, without a Secret Service");
+        }
+        const QString user = newUser();
+        Machine machine;
+        ui::SignInDialog dialog(machine.engine.get(), machine.store.get());
+        QSignalSpy signedIn(&dialog, &ui::SignInDialog::signedIn);
+        QSignalSpy finished(&dialog, &QDialog::finished);
+        dialog.open();
+        fill(dialog, server_->baseUrl(), user, QString::fromLatin1(kPassword));
+        QVERIFY(dialog.rememberBox()->isChecked());
+        QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+        QVERIFY(signedIn.wait(15000));
+        QVERIFY(machine.engine->state() != sync::SyncState::SignedOut);
+        // Signed in, and the dialog says for how long before it closes.
+        QVERIFY(dialog.isVisible());
+        QVERIFY2(dialog.messageText().contains(QStringLiteral("this session only")),
+                 qPrintable(dialog.messageText()));
+        QVERIFY(!dialog.signInButton()->isVisibleTo(&dialog));
+        verifyAccessible(&dialog);
+        saveScreenshot(&dialog, QStringLiteral("dialog_sign_in_session_only.png"));
+        auto* buttons = dialog.findChild<QDialogButtonBox*>();
+        QPushButton* close = nullptr;
+        for (QAbstractButton* button : buttons->buttons()) {
+            if (button->isVisibleTo(&dialog)) {
+                close = qobject_cast<QPushButton*>(button);
+            }
+        }
+        QVERIFY(close);
+        QTest::mouseClick(close, Qt::LeftButton);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().front().toInt(), int(QDialog::Accepted));
+
+        // The next dialog knows: "remember me" is off and says why.
+        ui::SignInDialog again(machine.engine.get(), machine.store.get());
+        again.open();
+        QVERIFY(!again.rememberBox()->isEnabled());
+        QVERIFY(!again.rememberBox()->isChecked());
+        QVERIFY(machine.synced());
+    }
+
     void cancelWhileSigningInIsSafe() {
         const QString user = newUser();
         Machine machine;

@@ -431,7 +431,8 @@ void HistoryDialog::fillPreview(const sync::Document& document) {
         auto* top = new QTreeWidgetItem(preview_);
         top->setText(0,
                      dashboard.title.empty() ? tr("Untitled dashboard") : fromStd(dashboard.title));
-        top->setText(1, tr("Dashboard (%1)").arg(widgetsText(dashboard.widgets.size())));
+        top->setText(1, tr("Dashboard"));
+        top->setToolTip(0, widgetsText(dashboard.widgets.size()));
         QFont bold = top->font(0);
         bold.setBold(true);
         top->setFont(0, bold);

@@ -6,6 +6,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QUrl>
@@ -97,8 +98,12 @@ SettingsDialog::SettingsDialog(sync::SyncEngine* engine, sync::DashboardStore* s
 
     // Profile
     const QString folder = store_ ? QDir::toNativeSeparators(store_->profileDir()) : QString();
-    auto* profileFolder = valueLabel(tr("Profile folder"), this);
-    setValue(profileFolder, folder);
+    // Read-only but selectable and scrollable: a long path neither wraps nor widens the dialog.
+    auto* profileFolder = new QLineEdit(folder, this);
+    profileFolder->setReadOnly(true);
+    profileFolder->setAccessibleName(tr("Profile folder"));
+    profileFolder->setToolTip(folder);
+    profileFolder->setCursorPosition(0);
     auto* openFolder = new QPushButton(tr("&Open Folder"), this);
     openFolder->setAutoDefault(false);
     openFolder->setToolTip(tr("Shows the folder in the file manager."));
@@ -109,7 +114,7 @@ SettingsDialog::SettingsDialog(sync::SyncEngine* engine, sync::DashboardStore* s
     });
     auto* profileRow = new QHBoxLayout;
     profileRow->addWidget(profileFolder, 1);
-    profileRow->addWidget(openFolder, 0, Qt::AlignTop);
+    profileRow->addWidget(openFolder);
     auto* profile = new QGroupBox(tr("This Computer"), this);
     auto* profileForm = new QFormLayout(profile);
     profileForm->addRow(tr("Profile folder:"), profileRow);
@@ -153,7 +158,8 @@ SettingsDialog::SettingsDialog(sync::SyncEngine* engine, sync::DashboardStore* s
     }
 
     setTabOrder(debounce_, theme_);
-    setTabOrder(theme_, openFolder);
+    setTabOrder(theme_, profileFolder);
+    setTabOrder(profileFolder, openFolder);
 
     connect(debounce_, &QSpinBox::valueChanged, this, &SettingsDialog::updateApply);
     connect(theme_, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateApply);

@@ -235,13 +235,12 @@ void SignInDialog::updateRemember() {
     remember_->setEnabled(!busy_ && !done_ && !unavailable);
     if (unavailable) {
         remember_->setChecked(false);
-        rememberNote_->setText(
-            tr("This computer's keychain is not available (%1), so the sign-in lasts until "
-               "Deskboard quits.")
-                .arg(tokens->statusText()));
+        // statusText() says what failed and that a sign-in lasts until Deskboard quits.
+        rememberNote_->setText(tokens->statusText());
         rememberNote_->setAccessibleName(rememberNote_->text());
     }
-    rememberNote_->setVisible(unavailable);
+    // Once signed in, the message below says it instead.
+    rememberNote_->setVisible(unavailable && !done_);
     fitContents();
 }
 
@@ -349,13 +348,13 @@ void SignInDialog::finish(bool ok, const QString& message) {
         messageIcon_->setPixmap(style()
                                     ->standardIcon(QStyle::SP_MessageBoxInformation, nullptr, this)
                                     .pixmap(style()->pixelMetric(QStyle::PM_SmallIconSize)));
-        showMessage(tr("Signed in for this session only: this computer's keychain is not "
-                       "available (%1), so you will be asked to sign in again after Deskboard "
-                       "quits.")
-                        .arg(tokens->statusText()),
+        showMessage(tr("Signed in for this session only. %1").arg(tokens->statusText()),
                     tr("Keychain unavailable"));
-        signIn_->hide();
-        buttons_->button(QDialogButtonBox::Cancel)->hide();
+        // Only Close is left (the box shows every button it lays out: take them out first).
+        for (QAbstractButton* button : buttons_->buttons()) {
+            buttons_->removeButton(button);
+            button->hide();
+        }
         QPushButton* close = buttons_->addButton(tr("&Close"), QDialogButtonBox::AcceptRole);
         close->setDefault(true);
         close->setFocus();
