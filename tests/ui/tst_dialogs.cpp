@@ -141,7 +141,8 @@ QTreeWidgetItem* rowWithData(QTreeWidget* tree, qint64 value) {
 }
 
 // Walks the accessibility tree under `root`; every visible interactive object needs a name.
-void collectUnnamed(QAccessibleInterface* iface, QStringList& unnamed, int depth = 0) {
+void collectUnnamed(QAccessibleInterface* iface, QStringList& unnamed, int& checked,
+                    int depth = 0) {
     if (!iface || depth > 40) {
         return;
     }
@@ -155,6 +156,7 @@ void collectUnnamed(QAccessibleInterface* iface, QStringList& unnamed, int depth
     if (state.invisible) {
         return;
     }
+    checked += interactive.contains(iface->role()) ? 1 : 0;
     if (interactive.contains(iface->role()) && iface->text(QAccessible::Name).trimmed().isEmpty()) {
         const QObject* object = iface->object();
         unnamed << QStringLiteral("%1 (role %2)")
@@ -168,14 +170,17 @@ void collectUnnamed(QAccessibleInterface* iface, QStringList& unnamed, int depth
         return;
     }
     for (int i = 0; i < iface->childCount(); ++i) {
-        collectUnnamed(iface->child(i), unnamed, depth + 1);
+        collectUnnamed(iface->child(i), unnamed, checked, depth + 1);
     }
 }
 
 void verifyAccessible(QWidget* dialog) {
     QStringList unnamed;
-    collectUnnamed(QAccessible::queryAccessibleInterface(dialog), unnamed);
+    int checked = 0;
+    collectUnnamed(QAccessible::queryAccessibleInterface(dialog), unnamed, checked);
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+    // The walk reached the controls (a dialog has at least its fields and buttons).
+    QVERIFY2(checked >= 3, qPrintable(QString::number(checked)));
 }
 
 }  // namespace
