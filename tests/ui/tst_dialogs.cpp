@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyle>
@@ -581,6 +582,54 @@ class DialogsTest : public QObject {
         QVERIFY(serverShown);
         saveScreenshot(&dialog, QStringLiteral("dialog_settings_signed_in.png"));
         QVERIFY(machine.synced());
+    }
+
+    void aStaleDeviceAsksAndTheAnswerReachesTheEngine() {
+        // b signs out, edits, and comes back 30 days later while a kept editing: the engine
+        // asks, the dialog answers "merge", and both sides' texts are there.
+        const QString user = newUser();
+        Machine a;
+        Machine b;
+        QVERIFY(a.signIn(server_->baseUrl(), user));
+        a.addNote(QStringLiteral("A"), QStringLiteral("on a"));
+        QVERIFY(a.synced());
+        QVERIFY(b.signIn(server_->baseUrl(), user));
+        QVERIFY(b.synced());
+        bool out = false;
+        b.engine->signOut([&](bool, QString) { out = true; });
+        QTRY_VERIFY(out);
+        b.addNote(QStringLiteral("B"), QStringLiteral("made long ago on b"));
+        a.addNote(QStringLiteral("A2"), QStringLiteral("newer on a"));
+        QVERIFY(a.synced());
+        const QString file = b.dir.path() + QStringLiteral("/scopes/") +
+                             b.store->scope().folderName() + QStringLiteral("/document.ini");
+        b.engine.reset();
+        b.tokens.reset();
+        b.store.reset();
+        {
+            QSettings ini(file, QSettings::IniFormat);
+            ini.setValue(QStringLiteral("sync/lastSyncedAt"),
+                         QDateTime::currentDateTimeUtc().addDays(-30).toString(Qt::ISODateWithMs));
+        }
+        b.open();
+        QPointer<ui::DecisionDialog> dialog;
+        connect(b.engine.get(), &sync::SyncEngine::needsDecision, this,
+                [&](const QString& why) { dialog = ui::DecisionDialog::ask(b.engine.get(), why); });
+        QVERIFY(b.signIn(server_->baseUrl(), user));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog, 15000);
+        QTRY_VERIFY(dialog->isVisible());
+        QVERIFY(!dialog->why().isEmpty());
+        QCOMPARE(b.engine->state(), sync::SyncState::NeedsDecision);
+        saveScreenshot(dialog, QStringLiteral("dialog_decision_stale.png"));
+        QTest::mouseClick(dialog->button(sync::Decision::Merge), Qt::LeftButton);
+        QTRY_VERIFY(dialog.isNull());  // closed and deleted
+        QVERIFY(b.synced());
+        std::set<std::string> texts;
+        for (const auto& [id, widget] : b.store->document().dashboards.front().widgets) {
+            texts.insert(widget.content);
+        }
+        QVERIFY(texts.contains("newer on a"));
+        QVERIFY(texts.contains("made long ago on b"));
     }
 
     void decisionDialogEmitsTheChoice() {

@@ -1,6 +1,7 @@
 #include <QCommandLinkButton>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
@@ -85,6 +86,27 @@ DecisionDialog::DecisionDialog(const QString& why, QWidget* parent) : QDialog(pa
     setMinimumWidth(fontMetrics().averageCharWidth() * 80);
 }
 
+DecisionDialog* DecisionDialog::ask(sync::SyncEngine* engine, const QString& why, QWidget* parent) {
+    auto* dialog = new DecisionDialog(why, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QPointer<sync::SyncEngine> guarded(engine);
+    connect(dialog, &DecisionDialog::chosen, dialog, [guarded](sync::Decision decision) {
+        if (guarded) {
+            guarded->resolveDecision(decision);
+        }
+    });
+    if (engine) {
+        connect(engine, &sync::SyncEngine::statusChanged, dialog, [dialog, guarded] {
+            if (guarded && guarded->state() != sync::SyncState::NeedsDecision &&
+                dialog->isVisible()) {
+                dialog->reject();
+            }
+        });
+    }
+    dialog->open();
+    return dialog;
+}
+
 void DecisionDialog::setWhy(const QString& why) {
     why_->setText(why);
     why_->setAccessibleName(why);
@@ -118,8 +140,9 @@ QCommandLinkButton* DecisionDialog::button(sync::Decision decision) const {
 }
 
 void DecisionDialog::choose(sync::Decision decision) {
-    emit chosen(decision);
+    // Closed first: the answer changes the engine's state, which must not close it again.
     accept();
+    emit chosen(decision);
 }
 
 }  // namespace deskboard::ui

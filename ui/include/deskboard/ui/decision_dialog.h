@@ -21,6 +21,12 @@ class DecisionDialog : public QDialog {
   public:
     explicit DecisionDialog(const QString& why, QWidget* parent = nullptr);
 
+    // For SyncEngine::needsDecision: opens a dialog (deleted when closed) whose answer goes to
+    // engine->resolveDecision, and which closes by itself once the engine no longer waits
+    // (e.g. signed out). Returns it (already open).
+    static DecisionDialog* ask(sync::SyncEngine* engine, const QString& why,
+                               QWidget* parent = nullptr);
+
     // Replaces the explanation (the engine asked again while the dialog was open).
     void setWhy(const QString& why);
     QString why() const;
@@ -28,7 +34,7 @@ class DecisionDialog : public QDialog {
     QCommandLinkButton* button(sync::Decision decision) const;
 
   signals:
-    // The person chose; the dialog closes (accepted) right after.
+    // The person chose; the dialog is already closed (accepted).
     void chosen(deskboard::sync::Decision decision);
 
   protected:
