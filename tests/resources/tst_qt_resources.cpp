@@ -1,6 +1,10 @@
 // The ui library's Qt resources: every icon is compiled in under ":/icons" (initialised by
 // linking the static library alone) and renders through Qt's SVG plugin to real pixels at any
-// size; the translations are embedded under ":/i18n" and install without failing.
+// size; the translations are embedded under ":/i18n" and install without failing. And the
+// starter dashboard that `./dev run` imports is a valid document with every widget type.
+#include <set>
+#include <string>
+
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -86,6 +90,34 @@ class QtResourcesTest : public QObject {
         QVERIFY(!deskboard::ui::installTranslations(*app, QLocale(QLocale::Icelandic)));
         // The system's language (whatever the test machine has) loads or falls back quietly.
         deskboard::ui::installTranslations(*app);
+    }
+
+    void starterDashboardHasEveryWidgetType() {
+        QFile file(QStringLiteral(DESKBOARD_STARTER_DASHBOARD));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        // `./dev run` puts the demo server's address in place of @SERVER_URL@.
+        const QByteArray text =
+            file.readAll().replace("@SERVER_URL@", QByteArrayLiteral("http://127.0.0.1:8080"));
+        const auto document =
+            deskboard::sync::documentFromJson(nlohmann::json::parse(text.toStdString()));
+        QVERIFY2(document, document ? "" : document.error().message.c_str());
+        QCOMPARE(document.value().dashboards.size(), std::size_t{1});
+        const deskboard::sync::Dashboard& dashboard = document.value().dashboards.front();
+        std::set<std::string> types;
+        std::set<std::pair<int, int>> cells;
+        for (const auto& [id, widget] : dashboard.widgets) {
+            QVERIFY2(types.insert(widget.type).second, widget.type.c_str());
+            const deskboard::sync::WidgetRect& rect = dashboard.layout.at(id);
+            QVERIFY(rect.x + rect.w <= deskboard::sync::kGridColumns);
+            for (int x = rect.x; x < rect.x + rect.w; ++x) {
+                for (int y = rect.y; y < rect.y + rect.h; ++y) {
+                    QVERIFY2(cells.insert({x, y}).second, ("overlap at " + id).c_str());
+                }
+            }
+        }
+        for (std::string_view type : deskboard::sync::widgetTypes()) {
+            QVERIFY2(types.count(std::string(type)) == 1, std::string(type).c_str());
+        }
     }
 };
 
