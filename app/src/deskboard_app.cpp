@@ -17,6 +17,7 @@
 
 #include <deskboard/sync/client_identity.h>
 #include <deskboard/ui/main_window.h>
+#include <deskboard/ui/translations.h>
 
 #include "client_core.h"
 #include "ctl_parser.h"
@@ -372,6 +373,8 @@ int runDeskboard(int argc, char* argv[]) {
         case Invocation::Mode::Window: {
             QApplication app(argc, argv);
             QApplication::setApplicationDisplayName(QStringLiteral("Deskboard"));
+            QGuiApplication::setDesktopFileName(QStringLiteral("io.deskboard.Deskboard"));
+            ui::installTranslations(app);
             return runInstance(app, invocation, true);
         }
     }

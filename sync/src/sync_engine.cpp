@@ -404,6 +404,7 @@ void SyncEngine::openSession(const StoreScope& scope, const protocol::LoginRespo
     if (!(store_->scope() == scope)) {
         store_->openScope(scope);
     }
+    firstSignInPending_ = anonymous.has_value() && askAtFirstSignIn_;
     if (anonymous) {
         auto merged = mergeDocuments(emptyDocument(), store_->document(), *anonymous);
         store_->commitEdit(std::move(merged.document),
@@ -769,6 +770,7 @@ void SyncEngine::onPulled(const ApiResult<StateRead>& result) {
     } else if (std::holds_alternative<StateMissing>(read)) {
         // Nothing on the server (never saved, or deleted): this computer's copy goes up.
         store_->setSaveInFlight(std::nullopt);
+        firstSignInPending_ = false;
         if (store_->lastSyncedVersion() > 0 || store_->document().widgetCount() > 0) {
             store_->markPending();
         }
@@ -816,6 +818,24 @@ void SyncEngine::integrateServerCopy(std::int64_t version, const nlohmann::json&
     }
     const Document server = std::move(parsed).value();
     const Document local = store_->document();
+
+    if (firstSignInPending_) {
+        firstSignInPending_ = false;
+        if (store_->hasLocalChanges() && local.widgetCount() > 0 && server.widgetCount() > 0 &&
+            !decisionOpen_) {
+            decisionOpen_ = true;
+            decisionServerState_ = state;
+            decisionServerVersion_ = version;
+            setState(SyncState::NeedsDecision);
+            emit needsDecision(
+                QStringLiteral("This computer already has a dashboard (%1 widgets), and your "
+                               "account has one on the server (%2 widgets). Merge them, use the "
+                               "server's, or keep this computer's?")
+                    .arg(local.widgetCount())
+                    .arg(server.widgetCount()));
+            return;
+        }
+    }
 
     const int staleDays = settingMs("sync/staleDays", kStaleDays);
     const QDateTime lastSynced = store_->lastSyncedAt();

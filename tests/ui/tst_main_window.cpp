@@ -32,11 +32,8 @@ using deskboard::testing::WindowFixture;
 namespace deskboard::sync {
 // How QCOMPARE prints a rect when it differs.
 char* toString(const WidgetRect& rect) {
-    return QTest::toString(QStringLiteral("{%1, %2, %3, %4}")
-                               .arg(rect.x)
-                               .arg(rect.y)
-                               .arg(rect.w)
-                               .arg(rect.h));
+    return QTest::toString(
+        QStringLiteral("{%1, %2, %3, %4}").arg(rect.x).arg(rect.y).arg(rect.w).arg(rect.h));
 }
 }  // namespace deskboard::sync
 
@@ -139,8 +136,7 @@ class MainWindowTest : public QObject {
             QVERIFY(tile != nullptr);
             QCOMPARE(QString::fromStdString(shown(f).widgets.at(id).type), type.id);
             QCOMPARE(tile->accessibleDescription(), type.name);
-            QCOMPARE(tile->accessibleName(),
-                     QString::fromStdString(shown(f).widgets.at(id).title));
+            QCOMPARE(tile->accessibleName(), QString::fromStdString(shown(f).widgets.at(id).title));
         }
         QCOMPARE(shown(f).widgets.size(), ui::widgetCatalog().size());
         QVERIFY(!sync::hasOverlaps(shown(f).layout));
@@ -317,8 +313,9 @@ class MainWindowTest : public QObject {
             auto* dialog = f.window->findChild<ui::WidgetSettingsDialog*>();
             QVERIFY2(dialog != nullptr, qPrintable(type.id));
             QTRY_VERIFY(dialog->isVisible());
-            QVERIFY2(testing::unnamedInteractiveObjects(dialog).isEmpty(),
-                     qPrintable(testing::unnamedInteractiveObjects(dialog).join(QLatin1Char('\n'))));
+            QVERIFY2(
+                testing::unnamedInteractiveObjects(dialog).isEmpty(),
+                qPrintable(testing::unnamedInteractiveObjects(dialog).join(QLatin1Char('\n'))));
             if (type.id == QStringLiteral("chart")) {
                 QVERIFY(testing::saveScreenshot(dialog, QStringLiteral("widget-settings-chart")));
             }
@@ -430,8 +427,7 @@ class MainWindowTest : public QObject {
         for (ui::TileFrame* tile : f.window->canvas()->tiles()) {
             QAccessibleInterface* node = QAccessible::queryAccessibleInterface(tile);
             QVERIFY(node != nullptr);
-            QCOMPARE(node->text(QAccessible::Name),
-                     QString::fromStdString(tile->widget().title));
+            QCOMPARE(node->text(QAccessible::Name), QString::fromStdString(tile->widget().title));
             QCOMPARE(node->text(QAccessible::Description),
                      ui::findWidgetType(QString::fromStdString(tile->widget().type))->name);
         }
@@ -462,6 +458,7 @@ class MainWindowTest : public QObject {
             f.window->addWidget(type.id);
         }
         QTest::qWait(50);  // let the views draw their first values
+        f.window->findChild<QScrollArea*>()->ensureVisible(0, 0);
         QVERIFY(testing::saveScreenshot(f.window.get(), QStringLiteral("window-every-widget")));
         f.window->editLayoutAction()->setChecked(true);
         f.window->canvas()->tiles().front()->setFocus();

@@ -8,7 +8,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTabBar>
-
 #include <redis_process.h>
 #include <server_process.h>
 
@@ -49,7 +48,7 @@ struct Computer : WindowFixture {
                                qWarning("sign-in failed: %s", qPrintable(message));
                            }
                        });
-        QTest::qWaitFor([&] { return finished; }, 15000);
+        static_cast<void>(QTest::qWaitFor([&] { return finished; }, 15000));
         return succeeded;
     }
     bool synced(int timeoutMs = 15000) {
@@ -59,7 +58,7 @@ struct Computer : WindowFixture {
             finished = true;
             succeeded = ok;
         });
-        QTest::qWaitFor([&] { return finished; }, timeoutMs + 2000);
+        static_cast<void>(QTest::qWaitFor([&] { return finished; }, timeoutMs + 2000));
         return succeeded;
     }
     const sync::Dashboard& dashboard() const { return store->document().dashboards.front(); }
@@ -124,10 +123,10 @@ class WindowSyncTest : public QObject {
         renamed.title = "Shopping";
         renamed.content = "- [ ] milk\n- [x] bread";
         QVERIFY(office.window->editor()->setWidget(id, renamed, QStringLiteral("Edit")));
-        QTRY_VERIFY_WITH_TIMEOUT(home.window->canvas()->tile(id) != nullptr &&
-                                     home.window->canvas()->tile(id)->accessibleName() ==
-                                         QStringLiteral("Shopping"),
-                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            home.window->canvas()->tile(id) != nullptr &&
+                home.window->canvas()->tile(id)->accessibleName() == QStringLiteral("Shopping"),
+            15000);
         QCOMPARE(home.dashboard().widgets.at(id).content, renamed.content);
         // A change that came from the other computer is not undone by Ctrl+Z here.
         QCOMPARE(home.window->editor()->undoStack()->count(), 1);

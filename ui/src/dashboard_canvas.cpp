@@ -1,5 +1,3 @@
-#include <deskboard/ui/dashboard_canvas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -8,6 +6,7 @@
 #include <QResizeEvent>
 #include <QScrollArea>
 
+#include <deskboard/ui/dashboard_canvas.h>
 #include <deskboard/ui/dashboard_editor.h>
 #include <deskboard/ui/widget_view.h>
 
@@ -101,13 +100,12 @@ void DashboardCanvas::retire(TileFrame* tile) {
 TileFrame* DashboardCanvas::makeTile(const std::string& id, const sync::Widget& widget) {
     auto* tile = new TileFrame(id, widget, this);
     const QString prefix = QStringLiteral("widgets/%1/").arg(QString::fromStdString(id));
-    tile->view()->setLocalOptions(
-        {[this, prefix](const QString& key, const QVariant& fallback) {
-             return store_->setting(prefix + key, fallback);
-         },
-         [this, prefix](const QString& key, const QVariant& value) {
-             store_->setSetting(prefix + key, value);
-         }});
+    tile->view()->setLocalOptions({[this, prefix](const QString& key, const QVariant& fallback) {
+                                       return store_->setting(prefix + key, fallback);
+                                   },
+                                   [this, prefix](const QString& key, const QVariant& value) {
+                                       store_->setSetting(prefix + key, value);
+                                   }});
     tile->setWidget(widget);  // again, now that the view has its local options
     tile->setEditMode(editing_);
     tile->setConflicted(isConflictedCopy(id));
@@ -243,8 +241,7 @@ QSize DashboardCanvas::minimumSizeHint() const {
 void DashboardCanvas::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     if (const sync::Dashboard* shown = dashboard()) {
-        placeTiles(drag_ ? drag_->preview : shown->layout,
-                   drag_ ? tile(drag_->widgetId) : nullptr);
+        placeTiles(drag_ ? drag_->preview : shown->layout, drag_ ? tile(drag_->widgetId) : nullptr);
     }
 }
 
@@ -306,7 +303,8 @@ void DashboardCanvas::onDragged(TileFrame* tile, TileFrame::DragKind kind,
             QRect pixels = drag_->tileStart;
             if (kind == TileFrame::DragKind::Move) {
                 pixels.translate(delta);
-                pixels.moveLeft(std::clamp(pixels.left(), 0, std::max(0, width() - pixels.width())));
+                pixels.moveLeft(
+                    std::clamp(pixels.left(), 0, std::max(0, width() - pixels.width())));
                 pixels.moveTop(std::max(0, pixels.top()));
                 rect.x = static_cast<int>(std::lround((pixels.left() - kMargin) / (cell + kGap)));
                 rect.y = static_cast<int>(
@@ -339,8 +337,9 @@ void DashboardCanvas::onDragged(TileFrame* tile, TileFrame::DragKind kind,
             drag_.reset();
             dropPreview_ = {};
             const QString title = QString::fromStdString(tile->widget().title);
-            const QString label = done.kind == TileFrame::DragKind::Move ? tr("Move %1").arg(title)
-                                                                         : tr("Resize %1").arg(title);
+            const QString label = done.kind == TileFrame::DragKind::Move
+                                      ? tr("Move %1").arg(title)
+                                      : tr("Resize %1").arg(title);
             if (done.preview != done.layoutAtStart) {
                 editor_->setLayout(dashboardId_, done.preview, label);
             }
@@ -382,8 +381,8 @@ void DashboardCanvas::moveByKeyboard(TileFrame* tile, int dx, int dy, bool resiz
                        resize ? QStringLiteral("keyboard-resize:") + QString::fromStdString(id)
                               : QStringLiteral("keyboard-move:") + QString::fromStdString(id));
     tile->setFocus(Qt::OtherFocusReason);
-    if (auto* area = qobject_cast<QScrollArea*>(parentWidget() ? parentWidget()->parentWidget()
-                                                               : nullptr)) {
+    if (auto* area =
+            qobject_cast<QScrollArea*>(parentWidget() ? parentWidget()->parentWidget() : nullptr)) {
         area->ensureWidgetVisible(tile, kMargin, kMargin);
     }
 }

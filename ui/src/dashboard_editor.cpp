@@ -1,8 +1,7 @@
-#include <deskboard/ui/dashboard_editor.h>
-
 #include <QUndoCommand>
 #include <QUuid>
 
+#include <deskboard/ui/dashboard_editor.h>
 #include <deskboard/ui/document_patch.h>
 
 namespace deskboard::ui {
@@ -89,8 +88,7 @@ bool DashboardEditor::commit(const sync::Document& next, const QString& label,
     return true;
 }
 
-std::string DashboardEditor::addWidget(const std::string& dashboardId,
-                                       const sync::Widget& widget) {
+std::string DashboardEditor::addWidget(const std::string& dashboardId, const sync::Widget& widget) {
     sync::Document next = document();
     sync::Dashboard* dashboard = next.dashboard(dashboardId);
     if (dashboard == nullptr) {
@@ -101,7 +99,7 @@ std::string DashboardEditor::addWidget(const std::string& dashboardId,
     dashboard->layout[id] = sync::firstFreeRect(dashboard->layout, size.w, size.h);
     dashboard->widgets[id] = widget;
     return commit(next, tr("Add %1").arg(QString::fromStdString(widget.title))) ? id
-                                                                               : std::string();
+                                                                                : std::string();
 }
 
 std::string DashboardEditor::duplicateWidget(const std::string& widgetId) {
@@ -145,9 +143,9 @@ bool DashboardEditor::setWidget(const std::string& widgetId, const sync::Widget&
     }
     dashboard->widgets[widgetId] = widget;
     return commit(next, label,
-                  mergeKey.isEmpty() ? QString()
-                                     : mergeKey + QLatin1Char(':') +
-                                           QString::fromStdString(widgetId));
+                  mergeKey.isEmpty()
+                      ? QString()
+                      : mergeKey + QLatin1Char(':') + QString::fromStdString(widgetId));
 }
 
 bool DashboardEditor::setLayout(const std::string& dashboardId, const sync::Layout& layout,

@@ -1,10 +1,9 @@
-#include <deskboard/ui/document_patch.h>
-
 #include <algorithm>
 #include <set>
 #include <vector>
 
 #include <deskboard/sync/layout.h>
+#include <deskboard/ui/document_patch.h>
 
 namespace deskboard::ui {
 
@@ -141,9 +140,8 @@ void DocumentPatch::append(const DocumentPatch& next) {
                 found->second.after = change.after;
             }
         }
-        std::erase_if(mine, [](const auto& entry) {
-            return entry.second.before == entry.second.after;
-        });
+        std::erase_if(mine,
+                      [](const auto& entry) { return entry.second.before == entry.second.after; });
     };
     combine(dashboards_, next.dashboards_);
     combine(widgets_, next.widgets_);

@@ -1,5 +1,3 @@
-#include <deskboard/ui/main_window.h>
-
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -24,6 +22,7 @@
 #include <deskboard/ui/dashboard_editor.h>
 #include <deskboard/ui/decision_dialog.h>
 #include <deskboard/ui/history_dialog.h>
+#include <deskboard/ui/main_window.h>
 #include <deskboard/ui/settings_dialog.h>
 #include <deskboard/ui/sign_in_dialog.h>
 #include <deskboard/ui/theme.h>
@@ -69,7 +68,10 @@ QString statusIconName(sync::SyncState state, bool merged) {
 }  // namespace
 
 MainWindow::MainWindow(sync::DashboardStore* store, sync::SyncEngine* engine, QWidget* parent)
-    : QMainWindow(parent), store_(store), engine_(engine), editor_(new DashboardEditor(store, this)) {
+    : QMainWindow(parent),
+      store_(store),
+      engine_(engine),
+      editor_(new DashboardEditor(store, this)) {
     setWindowTitle(tr("Deskboard"));
     setWindowIcon(icon("deskboard"));
     applyTheme(store_->setting(kThemeKey, kThemeSystem).toString());
@@ -96,6 +98,7 @@ MainWindow::MainWindow(sync::DashboardStore* store, sync::SyncEngine* engine, QW
         });
         connect(engine_, &sync::SyncEngine::remoteApplied, this, &MainWindow::onRemoteApplied);
         connect(engine_, &sync::SyncEngine::needsDecision, this, &MainWindow::askDecision);
+        engine_->setAskAtFirstSignIn(true);  // a person is here to answer
         connect(engine_, &sync::SyncEngine::signedOut, this, [this](const QString& why) {
             if (!why.isEmpty()) {
                 statusBar()->showMessage(why, 10000);
@@ -144,15 +147,15 @@ void MainWindow::buildActions() {
     redoAction_->setShortcut(QKeySequence::Redo);
 
     signInAction_ = new QAction(icon("action-sign-in"), tr("Sign in to sync…"), this);
-    signInAction_->setToolTip(tr("Sign in to a Deskboard server to sync this dashboard with "
-                                 "your other computers"));
+    signInAction_->setToolTip(
+        tr("Sign in to a Deskboard server to sync this dashboard with "
+           "your other computers"));
     connect(signInAction_, &QAction::triggered, this, &MainWindow::openSignInDialog);
     signOutAction_ = new QAction(icon("action-sign-out"), tr("Sign &Out"), this);
     connect(signOutAction_, &QAction::triggered, this, [this] {
         if (engine_) {
-            engine_->signOut([this](bool, const QString& message) {
-                statusBar()->showMessage(message, 8000);
-            });
+            engine_->signOut(
+                [this](bool, const QString& message) { statusBar()->showMessage(message, 8000); });
         }
     });
     accountInfoAction_ = new QAction(this);
@@ -195,10 +198,9 @@ void MainWindow::buildActions() {
     removeDashboardAction_ = new QAction(icon("action-remove"), tr("Re&move Dashboard"), this);
     connect(removeDashboardAction_, &QAction::triggered, this,
             [this] { confirmRemoveDashboard(tabs_->currentIndex()); });
-    for (QAction* action :
-         {editLayoutAction_, undoAction_, redoAction_, signInAction_, syncNowAction_,
-          historyAction_, settingsAction_, quitAction_, newDashboardAction_,
-          renameDashboardAction_}) {
+    for (QAction* action : {editLayoutAction_, undoAction_, redoAction_, signInAction_,
+                            syncNowAction_, historyAction_, settingsAction_, quitAction_,
+                            newDashboardAction_, renameDashboardAction_}) {
         addAction(action);  // shortcuts work wherever the focus is
     }
 
@@ -292,7 +294,7 @@ void MainWindow::buildToolBar() {
     accountMenu_->addAction(signOutAction_);
     accountButton_->setMenu(accountMenu_);
     accountButton_->setAccessibleName(tr("Account"));
-    bar->addWidget(accountButton_);
+    accountButtonAction_ = bar->addWidget(accountButton_);
 }
 
 void MainWindow::buildMenus() {
@@ -368,8 +370,7 @@ void MainWindow::buildCentral() {
     noticeUndo_->setToolTip(tr("Put back this computer's dashboard as it was before"));
     connect(noticeUndo_, &QPushButton::clicked, this, [this] {
         if (engine_ && engine_->restoreSnapshot(1)) {
-            statusBar()->showMessage(tr("Put back the dashboard as it was on this computer"),
-                                     8000);
+            statusBar()->showMessage(tr("Put back the dashboard as it was on this computer"), 8000);
         }
         notice_->hide();
     });
@@ -457,8 +458,8 @@ void MainWindow::rebuildTabs() {
         }
         tabs_->setTabText(index, title.isEmpty() ? tr("Untitled") : title);
         tabs_->setTabData(index, QString::fromStdString(dashboard.id));
-        tabs_->setTabToolTip(index, tr("%n widget(s)", nullptr,
-                                       static_cast<int>(dashboard.widgets.size())));
+        tabs_->setTabToolTip(
+            index, tr("%n widget(s)", nullptr, static_cast<int>(dashboard.widgets.size())));
         if (dashboard.id == current) {
             selected = index;
         }
@@ -578,9 +579,9 @@ void MainWindow::openWidgetSettings(const std::string& widgetId) {
         new WidgetSettingsDialog(widgetId, dashboard->widgets.at(widgetId), options, this);
     connect(dialog, &WidgetSettingsDialog::applied, this,
             [this](const std::string& id, const sync::Widget& widget) {
-                editor_->setWidget(id, widget,
-                                   tr("Change settings of %1")
-                                       .arg(QString::fromStdString(widget.title)));
+                editor_->setWidget(
+                    id, widget,
+                    tr("Change settings of %1").arg(QString::fromStdString(widget.title)));
                 // Local options may have changed without a document change: show them.
                 if (TileFrame* tile = canvas_->tile(id)) {
                     tile->setWidget(widget);
@@ -638,9 +639,9 @@ void MainWindow::askDecision(const QString& why) {
 
 void MainWindow::onRemoteApplied(int removed, bool massRemoval, bool merged) {
     if (massRemoval) {
-        showNotice(tr("Another computer removed %n widget(s) from this dashboard.", nullptr,
-                      removed),
-                   true);
+        showNotice(
+            tr("Another computer removed %n widget(s) from this dashboard.", nullptr, removed),
+            true);
     }
     if (merged) {
         mergedNotice_.start();
@@ -670,8 +671,9 @@ void MainWindow::updateSyncStatus() {
         case sync::SyncState::Idle:
             text = merged ? tr("Merged changes from another computer")
                    : status.lastSyncedAt.isValid()
-                       ? tr("Synced %1").arg(QLocale().toString(status.lastSyncedAt.toLocalTime().time(),
-                                                                QLocale::ShortFormat))
+                       ? tr("Synced %1")
+                             .arg(QLocale().toString(status.lastSyncedAt.toLocalTime().time(),
+                                                     QLocale::ShortFormat))
                        : tr("Synced");
             break;
         case sync::SyncState::Pending:
@@ -710,7 +712,7 @@ void MainWindow::updateSyncStatus() {
     }
     statusText_->setToolTip(tip.join(QLatin1Char('\n')));
     statusIcon_->setToolTip(statusText_->toolTip());
-    statusDetail_->setText(status.pending > 0
+    statusDetail_->setText(status.pending > 0 && !status.user.isEmpty()
                                ? tr("%n change(s) not yet on the server", nullptr, status.pending)
                                : QString());
 }
@@ -724,16 +726,18 @@ void MainWindow::updateAccount() {
     signInAction_->setVisible(!signedIn);
     signOutAction_->setVisible(signedIn);
     syncNowAction_->setEnabled(signedIn);
-    accountButton_->setVisible(signedIn);
+    accountButtonAction_->setVisible(signedIn);
     accountButton_->setText(signedIn ? status.user : tr("Not signed in"));
-    accountButton_->setToolTip(signedIn ? tr("Signed in as %1 on %2").arg(status.user, status.server)
-                                        : tr("Not signed in"));
-    accountInfoAction_->setText(signedIn ? tr("Signed in as %1 on %2").arg(status.user, status.server)
-                                         : tr("Not signed in"));
+    accountButton_->setToolTip(signedIn
+                                   ? tr("Signed in as %1 on %2").arg(status.user, status.server)
+                                   : tr("Not signed in"));
+    accountInfoAction_->setText(signedIn
+                                    ? tr("Signed in as %1 on %2").arg(status.user, status.server)
+                                    : tr("Not signed in"));
     workspaceButton_->setEnabled(signedIn);
-    workspaceButton_->setText(signedIn ? (status.workspace.isEmpty() ? tr("Default")
-                                                                     : status.workspace)
-                                       : tr("This computer"));
+    workspaceButton_->setText(signedIn
+                                  ? (status.workspace.isEmpty() ? tr("Default") : status.workspace)
+                                  : tr("This computer"));
     setWindowTitle(signedIn ? tr("Deskboard — %1").arg(status.user) : tr("Deskboard"));
 }
 
@@ -749,34 +753,35 @@ void MainWindow::fillWorkspaceMenu() {
     workspaceMenu_->addAction(tr("&New Workspace…"), this, &MainWindow::askNewWorkspace);
     QPointer<QMenu> menu = workspaceMenu_;
     QPointer<QAction> placeholder = loading;
-    engine_->listWorkspaces([this, menu, placeholder](sync::ApiResult<protocol::WorkspaceList> result) {
-        if (!menu || !placeholder) {
-            return;
-        }
-        if (const auto* failure = std::get_if<sync::ApiFailure>(&result)) {
-            placeholder->setText(tr("Could not list workspaces: %1").arg(failure->message));
-            return;
-        }
-        const auto& list = std::get<protocol::WorkspaceList>(result);
-        const QString current = engine_ ? engine_->status().workspace : QString();
-        for (const auto& workspace : list.workspaces) {
-            const QString id = QString::fromStdString(workspace.id);
-            const QString name = QString::fromStdString(workspace.name);
-            auto* action = new QAction(name.isEmpty() ? id : name, menu);
-            action->setCheckable(true);
-            action->setChecked(id == current);
-            connect(action, &QAction::triggered, this, [this, id] {
-                if (engine_) {
-                    engine_->useWorkspace(id, [this](bool, const QString& message) {
-                        statusBar()->showMessage(message, 6000);
-                    });
-                }
-            });
-            menu->insertAction(placeholder, action);
-        }
-        menu->removeAction(placeholder);
-        placeholder->deleteLater();
-    });
+    engine_->listWorkspaces(
+        [this, menu, placeholder](sync::ApiResult<protocol::WorkspaceList> result) {
+            if (!menu || !placeholder) {
+                return;
+            }
+            if (const auto* failure = std::get_if<sync::ApiFailure>(&result)) {
+                placeholder->setText(tr("Could not list workspaces: %1").arg(failure->message));
+                return;
+            }
+            const auto& list = std::get<protocol::WorkspaceList>(result);
+            const QString current = engine_ ? engine_->status().workspace : QString();
+            for (const auto& workspace : list.workspaces) {
+                const QString id = QString::fromStdString(workspace.id);
+                const QString name = QString::fromStdString(workspace.name);
+                auto* action = new QAction(name.isEmpty() ? id : name, menu);
+                action->setCheckable(true);
+                action->setChecked(id == current);
+                connect(action, &QAction::triggered, this, [this, id] {
+                    if (engine_) {
+                        engine_->useWorkspace(id, [this](bool, const QString& message) {
+                            statusBar()->showMessage(message, 6000);
+                        });
+                    }
+                });
+                menu->insertAction(placeholder, action);
+            }
+            menu->removeAction(placeholder);
+            placeholder->deleteLater();
+        });
 }
 
 void MainWindow::askNewWorkspace() {

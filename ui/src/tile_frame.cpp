@@ -1,5 +1,3 @@
-#include <deskboard/ui/tile_frame.h>
-
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QIcon>
@@ -11,6 +9,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <deskboard/ui/tile_frame.h>
 #include <deskboard/ui/widget_catalog.h>
 #include <deskboard/ui/widget_view.h>
 
@@ -81,14 +80,16 @@ TileFrame::TileFrame(std::string widgetId, const sync::Widget& widget, QWidget* 
     conflictMark_->setStyleSheet(
         QStringLiteral("QLabel { color: white; background: #c27c0e; border-radius: 3px; "
                        "padding: 0px 4px; }"));
-    conflictMark_->setToolTip(tr("Made by a merge: this computer's text, kept next to the "
-                                 "other computer's version of the same widget"));
+    conflictMark_->setToolTip(
+        tr("Made by a merge: this computer's text, kept next to the "
+           "other computer's version of the same widget"));
     conflictMark_->setAccessibleDescription(tr("Tile mark"));
     conflictMark_->hide();
     menuButton_ = new QToolButton(header_);
     menuButton_->setIcon(QIcon(QStringLiteral(":/icons/action-menu.svg")));
     menuButton_->setAutoRaise(true);
     menuButton_->setPopupMode(QToolButton::InstantPopup);
+    menuButton_->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; }"));
     auto* menu = new QMenu(menuButton_);
     menu->addAction(QIcon(QStringLiteral(":/icons/action-settings.svg")), tr("&Settings…"), this,
                     [this] { emit settingsRequested(this); });
@@ -155,7 +156,8 @@ void TileFrame::updateTexts() {
     const QString title = QString::fromStdString(widget_.title);
     title_->setText(title.isEmpty() ? tr("Untitled") : title);
     const QString typeName =
-        type_ != nullptr ? type_->name : tr("Unknown widget (%1)").arg(QString::fromStdString(widget_.type));
+        type_ != nullptr ? type_->name
+                         : tr("Unknown widget (%1)").arg(QString::fromStdString(widget_.type));
     setAccessibleName(title.isEmpty() ? typeName : title);
     setAccessibleDescription(typeName);
     menuButton_->setAccessibleName(tr("Menu of %1").arg(title.isEmpty() ? typeName : title));

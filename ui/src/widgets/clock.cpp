@@ -199,6 +199,7 @@ class ClockSettingsForm : public WidgetSettingsForm {
         picker_->setEditable(true);
         picker_->setInsertPolicy(QComboBox::NoInsert);
         picker_->setAccessibleName(tr("Time zone to add"));
+        picker_->lineEdit()->setAccessibleName(tr("Time zone to add"));
         picker_->addItem(kLocal);
         for (const QByteArray& id : QTimeZone::availableTimeZoneIds()) {
             picker_->addItem(QString::fromUtf8(id));

@@ -82,6 +82,10 @@ class SyncEngine : public QObject {
 
     // The person's answer to needsDecision().
     void resolveDecision(Decision decision);
+    // With a person to ask (the window), signing in on a computer whose dashboard has widgets,
+    // to an account whose server copy has widgets too, asks (needsDecision) instead of merging
+    // at once. Off by default: scripts and the headless engine merge, which loses nothing.
+    void setAskAtFirstSignIn(bool ask) { askAtFirstSignIn_ = ask; }
 
     // Workspaces of the signed-in user.
     void listWorkspaces(std::function<void(ApiResult<protocol::WorkspaceList>)> done);
@@ -165,6 +169,10 @@ class SyncEngine : public QObject {
     bool pulling_ = false;
     bool pullAgain_ = false;
     bool decisionOpen_ = false;
+    bool askAtFirstSignIn_ = false;
+    // Set by a sign-in that brought this computer's dashboard into the account, until the
+    // server's copy has been seen.
+    bool firstSignInPending_ = false;
     int backoffStep_ = 0;
     std::optional<nlohmann::json> decisionServerState_;
     std::int64_t decisionServerVersion_ = 0;

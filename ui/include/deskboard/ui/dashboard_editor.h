@@ -37,8 +37,8 @@ class DashboardEditor : public QObject {
     bool setWidget(const std::string& widgetId, const sync::Widget& widget, const QString& label,
                    const QString& mergeKey = {});
     // Replaces one dashboard's layout (after a drag, a resize or a keyboard move).
-    bool setLayout(const std::string& dashboardId, const sync::Layout& layout,
-                   const QString& label, const QString& mergeKey = {});
+    bool setLayout(const std::string& dashboardId, const sync::Layout& layout, const QString& label,
+                   const QString& mergeKey = {});
 
     // Dashboards (tabs).
     std::string addDashboard(const QString& title);

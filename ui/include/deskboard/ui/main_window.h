@@ -102,6 +102,7 @@ class MainWindow : public QMainWindow {
     QLabel* statusText_ = nullptr;
     QLabel* statusDetail_ = nullptr;
     QToolButton* accountButton_ = nullptr;
+    QAction* accountButtonAction_ = nullptr;  // its place on the toolbar
     QToolButton* workspaceButton_ = nullptr;
     QMenu* addWidgetMenu_ = nullptr;
     QMenu* workspaceMenu_ = nullptr;
