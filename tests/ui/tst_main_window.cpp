@@ -466,6 +466,8 @@ class MainWindowTest : public QObject {
         f.window->editLayoutAction()->setChecked(false);
         ui::applyTheme(ui::kThemeDark);
         QVERIFY(QApplication::palette().window().color().lightness() < 90);
+        // The palette reaches the widgets through posted events.
+        QTRY_VERIFY(f.window->canvas()->tiles().front()->palette().base().color().lightness() < 90);
         QVERIFY(testing::saveScreenshot(f.window.get(), QStringLiteral("window-dark")));
         ui::applyTheme(ui::kThemeSystem);
     }

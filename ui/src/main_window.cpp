@@ -29,6 +29,8 @@
 #include <deskboard/ui/widget_catalog.h>
 #include <deskboard/ui/widget_settings_dialog.h>
 
+#include "icon_cache.h"
+
 namespace deskboard::ui {
 
 namespace {
@@ -42,7 +44,7 @@ const QString kThemeKey = QStringLiteral("ui/theme");
 constexpr int kMergedNoticeMs = 15000;
 
 QIcon icon(const char* name) {
-    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    return cachedIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
 }
 
 QString statusIconName(sync::SyncState state, bool merged) {
@@ -207,7 +209,7 @@ void MainWindow::buildActions() {
     addWidgetMenu_ = new QMenu(tr("&Add Widget"), this);
     addWidgetMenu_->setIcon(icon("action-add"));
     for (const WidgetType& type : widgetCatalog()) {
-        QAction* add = addWidgetMenu_->addAction(QIcon(type.iconPath), type.name);
+        QAction* add = addWidgetMenu_->addAction(cachedIcon(type.iconPath), type.name);
         add->setToolTip(type.description);
         add->setStatusTip(type.description);
         const QString id = type.id;
@@ -694,7 +696,7 @@ void MainWindow::updateSyncStatus() {
     }
     statusText_->setText(text);
     statusIcon_->setPixmap(
-        QIcon(QStringLiteral(":/icons/%1.svg").arg(statusIconName(status.state, merged)))
+        cachedIcon(QStringLiteral(":/icons/%1.svg").arg(statusIconName(status.state, merged)))
             .pixmap(18, 18));
     QStringList tip;
     if (!status.user.isEmpty()) {
@@ -739,6 +741,31 @@ void MainWindow::updateAccount() {
                                   ? (status.workspace.isEmpty() ? tr("Default") : status.workspace)
                                   : tr("This computer"));
     setWindowTitle(signedIn ? tr("Deskboard — %1").arg(status.user) : tr("Deskboard"));
+}
+
+QString MainWindow::workspaceName(const QString& id) {
+    if (const auto known = workspaceNames_.find(id); known != workspaceNames_.end()) {
+        return known.value();
+    }
+    if (!fetchingWorkspaceNames_ && engine_) {
+        // Learn the names once (the status holds only the id); the button shows them then.
+        fetchingWorkspaceNames_ = true;
+        QPointer<MainWindow> self(this);
+        engine_->listWorkspaces([self](sync::ApiResult<protocol::WorkspaceList> result) {
+            if (!self) {
+                return;
+            }
+            self->fetchingWorkspaceNames_ = false;
+            if (const auto* list = std::get_if<protocol::WorkspaceList>(&result)) {
+                for (const auto& workspace : list->workspaces) {
+                    self->workspaceNames_.insert(QString::fromStdString(workspace.id),
+                                                 QString::fromStdString(workspace.name));
+                }
+                self->updateAccount();
+            }
+        });
+    }
+    return tr("Workspace");
 }
 
 void MainWindow::fillWorkspaceMenu() {

@@ -13,6 +13,8 @@
 #include <deskboard/ui/widget_catalog.h>
 #include <deskboard/ui/widget_view.h>
 
+#include "icon_cache.h"
+
 namespace deskboard::ui {
 
 namespace {
@@ -64,7 +66,7 @@ TileFrame::TileFrame(std::string widgetId, const sync::Widget& widget, QWidget* 
     headerLayout->setSpacing(6);
     icon_ = new QLabel(header_);
     if (type_ != nullptr) {
-        icon_->setPixmap(QIcon(type_->iconPath).pixmap(kIconSize, kIconSize));
+        icon_->setPixmap(cachedIcon(type_->iconPath).pixmap(kIconSize, kIconSize));
     }
     icon_->installEventFilter(this);
     title_ = new QLabel(header_);
@@ -86,17 +88,17 @@ TileFrame::TileFrame(std::string widgetId, const sync::Widget& widget, QWidget* 
     conflictMark_->setAccessibleDescription(tr("Tile mark"));
     conflictMark_->hide();
     menuButton_ = new QToolButton(header_);
-    menuButton_->setIcon(QIcon(QStringLiteral(":/icons/action-menu.svg")));
+    menuButton_->setIcon(cachedIcon(QStringLiteral(":/icons/action-menu.svg")));
     menuButton_->setAutoRaise(true);
     menuButton_->setPopupMode(QToolButton::InstantPopup);
     menuButton_->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; }"));
     auto* menu = new QMenu(menuButton_);
-    menu->addAction(QIcon(QStringLiteral(":/icons/action-settings.svg")), tr("&Settings…"), this,
-                    [this] { emit settingsRequested(this); });
-    menu->addAction(QIcon(QStringLiteral(":/icons/action-duplicate.svg")), tr("&Duplicate"), this,
-                    [this] { emit duplicateRequested(this); });
+    menu->addAction(cachedIcon(QStringLiteral(":/icons/action-settings.svg")), tr("&Settings…"),
+                    this, [this] { emit settingsRequested(this); });
+    menu->addAction(cachedIcon(QStringLiteral(":/icons/action-duplicate.svg")), tr("&Duplicate"),
+                    this, [this] { emit duplicateRequested(this); });
     menu->addSeparator();
-    menu->addAction(QIcon(QStringLiteral(":/icons/action-remove.svg")), tr("&Remove"), this,
+    menu->addAction(cachedIcon(QStringLiteral(":/icons/action-remove.svg")), tr("&Remove"), this,
                     [this] { emit removeRequested(this); });
     menuButton_->setMenu(menu);
     headerLayout->addWidget(icon_);
@@ -124,7 +126,7 @@ TileFrame::TileFrame(std::string widgetId, const sync::Widget& widget, QWidget* 
 
     grip_ = new QLabel(this);
     grip_->setObjectName(QStringLiteral("resizeGrip"));
-    grip_->setPixmap(QIcon(QStringLiteral(":/icons/action-resize.svg")).pixmap(12, 12));
+    grip_->setPixmap(cachedIcon(QStringLiteral(":/icons/action-resize.svg")).pixmap(12, 12));
     grip_->setText(grip_->pixmap().isNull() ? QStringLiteral("◢") : QString());
     grip_->setCursor(Qt::SizeFDiagCursor);
     grip_->setToolTip(tr("Drag to resize (or Alt+Shift+arrow keys)"));

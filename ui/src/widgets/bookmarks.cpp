@@ -23,6 +23,7 @@
 #include <deskboard/sync/content_formats.h>
 #include <deskboard/ui/widget_catalog.h>
 
+#include "icon_cache.h"
 #include "widget_util.h"
 
 namespace deskboard::ui {
@@ -77,7 +78,7 @@ class BookmarksView : public WidgetView {
         add_ = new QPushButton(tr("Add"), this);
         add_->setAccessibleName(tr("Add bookmark"));
         remove_ = new QToolButton(this);
-        remove_->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
+        remove_->setIcon(cachedStandardIcon(style(), QStyle::SP_TrashIcon));
         remove_->setToolTip(tr("Remove (Delete)"));
         remove_->setAccessibleName(tr("Remove bookmark"));
         remove_->setAutoRaise(true);
@@ -143,7 +144,7 @@ class BookmarksView : public WidgetView {
         }
         const QSignalBlocker blocker(list_);
         list_->clear();
-        const QIcon icon = style()->standardIcon(QStyle::SP_FileLinkIcon);
+        const QIcon icon = cachedStandardIcon(style(), QStyle::SP_FileLinkIcon);
         for (int i = 0; i < static_cast<int>(bookmarks_->size()); ++i) {
             const sync::Bookmark& bookmark = (*bookmarks_)[static_cast<std::size_t>(i)];
             const QString url = qs(bookmark.url);

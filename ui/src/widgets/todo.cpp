@@ -22,6 +22,7 @@
 #include <deskboard/sync/content_formats.h>
 #include <deskboard/ui/widget_catalog.h>
 
+#include "icon_cache.h"
 #include "widget_util.h"
 
 namespace deskboard::ui {
@@ -123,7 +124,7 @@ class TodoView : public WidgetView {
   private:
     QToolButton* makeToolButton(QStyle::StandardPixmap icon, const QString& text) {
         auto* button = new QToolButton(this);
-        button->setIcon(style()->standardIcon(icon));
+        button->setIcon(cachedStandardIcon(style(), icon));
         button->setToolTip(text);
         button->setAccessibleName(text);
         button->setAutoRaise(true);

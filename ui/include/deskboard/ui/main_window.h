@@ -8,6 +8,7 @@
 // open workspace and tab on this machine only.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -82,6 +83,8 @@ class MainWindow : public QMainWindow {
     void saveWindowState();
     void restoreWindowState();
     void fillWorkspaceMenu();
+    // The name of workspace `id` for the switcher (fetched once when not known yet).
+    QString workspaceName(const QString& id);
     void askNewWorkspace();
     void askRenameDashboard(int index);
     void confirmRemoveDashboard(int index);
@@ -123,6 +126,8 @@ class MainWindow : public QMainWindow {
     QPointer<DecisionDialog> decision_;
     QTimer mergedNotice_;  // how long "Merged changes from another computer" stays
     bool rebuildingTabs_ = false;
+    QHash<QString, QString> workspaceNames_;  // id -> name, of the signed-in user
+    bool fetchingWorkspaceNames_ = false;
 };
 
 }  // namespace deskboard::ui
