@@ -65,8 +65,9 @@ cleanup() {
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
-# apt-get without the progress bars of a terminal.
-apt_get() { apt-get -o Dpkg::Use-Pty=0 "$@"; }
+# apt-get without the progress bars of a terminal, waiting (not failing) while another apt or
+# dpkg, such as unattended-upgrades, holds the lock.
+apt_get() { apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=120 "$@"; }
 dpkg-query -W -f='${Package}:${Architecture}\n' | sort >"$work/packages-before"
 
 # Every file and directory the packages ship, and which of them the machine had before.
