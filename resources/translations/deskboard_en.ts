@@ -1322,9 +1322,9 @@ A desktop dashboard that syncs across your computers.</source>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n widget(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n widget</numerusform>
+            <numerusform>%n widgets</numerusform>
         </translation>
     </message>
     <message>
@@ -1350,9 +1350,9 @@ A desktop dashboard that syncs across your computers.</source>
     <message numerus="yes">
         <location line="+1"/>
         <source>Remove the dashboard &quot;%1&quot; and its %n widget(s)? Undo (Ctrl+Z) brings it back.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Remove the dashboard &quot;%1&quot; and its %n widget? Undo (Ctrl+Z) brings it back.</numerusform>
+            <numerusform>Remove the dashboard &quot;%1&quot; and its %n widgets? Undo (Ctrl+Z) brings it back.</numerusform>
         </translation>
     </message>
     <message>
@@ -1373,9 +1373,9 @@ A desktop dashboard that syncs across your computers.</source>
     <message numerus="yes">
         <location line="+59"/>
         <source>Another computer removed %n widget(s) from this dashboard.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Another computer removed %n widget from this dashboard.</numerusform>
+            <numerusform>Another computer removed %n widgets from this dashboard.</numerusform>
         </translation>
     </message>
     <message>
@@ -1411,9 +1411,9 @@ A desktop dashboard that syncs across your computers.</source>
     <message numerus="yes">
         <location line="+3"/>
         <source>Offline — saved on this computer (%n pending)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Offline — saved on this computer (%n pending)</numerusform>
+            <numerusform>Offline — saved on this computer (%n pending)</numerusform>
         </translation>
     </message>
     <message>
@@ -1456,9 +1456,9 @@ A desktop dashboard that syncs across your computers.</source>
     <message numerus="yes">
         <location line="+5"/>
         <source>%n change(s) not yet on the server</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n change not yet on the server</numerusform>
+            <numerusform>%n changes not yet on the server</numerusform>
         </translation>
     </message>
     <message>

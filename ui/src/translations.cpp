@@ -27,7 +27,14 @@ bool installTranslations(QApplication& app, const QLocale& locale) {
     // Qt's own texts (standard buttons, context menus); a missing file is fine.
     installTranslator(app, locale, QStringLiteral("qtbase"),
                       QLibraryInfo::path(QLibraryInfo::TranslationsPath));
-    return installTranslator(app, locale, QStringLiteral("deskboard"), QStringLiteral(":/i18n"));
+    if (installTranslator(app, locale, QStringLiteral("deskboard"), QStringLiteral(":/i18n"))) {
+        return true;
+    }
+    // No translation for this language: the English source texts show, with English plural
+    // forms ("1 widget", "2 widgets") from the English file.
+    installTranslator(app, QLocale(QLocale::English), QStringLiteral("deskboard"),
+                      QStringLiteral(":/i18n"));
+    return false;
 }
 
 }  // namespace deskboard::ui
