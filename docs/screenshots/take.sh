@@ -40,7 +40,7 @@ xvfb-run -a -s "-screen 0 1120x760x24" bash -c '
     run=$!
     app=("$0/build/app/deskboard" --profile "$XDG_DATA_HOME/deskboard/profile")
     ready() {
-        "${app[@]}" ctl status 2>/dev/null | grep -q "\"user\":\"demo\"" &&
+        "${app[@]}" ctl status 2>/dev/null | jq -e ".user == \"demo\"" >/dev/null &&
             [ "$("${app[@]}" ctl export 2>/dev/null | jq "[.dashboards[].widgets | length] | add")" -ge 8 ] &&
             "${app[@]}" ctl sync --wait --timeout 10 >/dev/null 2>&1
     }

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTabBar>
+#include <QToolButton>
 #include <redis_process.h>
 #include <server_process.h>
 
@@ -91,6 +92,11 @@ class WindowSyncTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(pc.status().startsWith(QStringLiteral("Synced")), 15000);
         QVERIFY(!pc.window->signInAction()->isVisible());
         QVERIFY(pc.window->windowTitle().contains(userName()));
+        // The workspace switcher names the workspace, not its id.
+        QTRY_VERIFY(pc.window->findChild<QToolButton*>(QStringLiteral("workspaceButton")) !=
+                        nullptr &&
+                    pc.window->findChild<QToolButton*>(QStringLiteral("workspaceButton"))->text() ==
+                        QStringLiteral("Personal"));
 
         server_->kill();
         const std::string id = pc.window->addWidget(QStringLiteral("note"));

@@ -252,6 +252,7 @@ void MainWindow::buildToolBar() {
     bar->addSeparator();
 
     workspaceButton_ = new QToolButton(bar);
+    workspaceButton_->setObjectName(QStringLiteral("workspaceButton"));
     workspaceButton_->setIcon(icon("action-workspace"));
     workspaceButton_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     workspaceButton_->setPopupMode(QToolButton::InstantPopup);
@@ -737,9 +738,7 @@ void MainWindow::updateAccount() {
                                     ? tr("Signed in as %1 on %2").arg(status.user, status.server)
                                     : tr("Not signed in"));
     workspaceButton_->setEnabled(signedIn);
-    workspaceButton_->setText(signedIn
-                                  ? (status.workspace.isEmpty() ? tr("Default") : status.workspace)
-                                  : tr("This computer"));
+    workspaceButton_->setText(signedIn ? workspaceName(status.workspace) : tr("This computer"));
     setWindowTitle(signedIn ? tr("Deskboard — %1").arg(status.user) : tr("Deskboard"));
 }
 

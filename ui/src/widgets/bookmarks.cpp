@@ -144,7 +144,7 @@ class BookmarksView : public WidgetView {
         }
         const QSignalBlocker blocker(list_);
         list_->clear();
-        const QIcon icon = cachedStandardIcon(style(), QStyle::SP_FileLinkIcon);
+        const QIcon icon = cachedIcon(QStringLiteral(":/icons/widget-http.svg"));
         for (int i = 0; i < static_cast<int>(bookmarks_->size()); ++i) {
             const sync::Bookmark& bookmark = (*bookmarks_)[static_cast<std::size_t>(i)];
             const QString url = qs(bookmark.url);
