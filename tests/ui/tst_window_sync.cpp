@@ -93,10 +93,9 @@ class WindowSyncTest : public QObject {
         QVERIFY(!pc.window->signInAction()->isVisible());
         QVERIFY(pc.window->windowTitle().contains(userName()));
         // The workspace switcher names the workspace, not its id.
-        QTRY_VERIFY(pc.window->findChild<QToolButton*>(QStringLiteral("workspaceButton")) !=
-                        nullptr &&
-                    pc.window->findChild<QToolButton*>(QStringLiteral("workspaceButton"))->text() ==
-                        QStringLiteral("Personal"));
+        auto* workspace = pc.window->findChild<QToolButton*>(QStringLiteral("workspaceButton"));
+        QVERIFY(workspace != nullptr);
+        QTRY_COMPARE_WITH_TIMEOUT(workspace->text(), QStringLiteral("Personal"), 15000);
 
         server_->kill();
         const std::string id = pc.window->addWidget(QStringLiteral("note"));

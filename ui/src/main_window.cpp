@@ -42,6 +42,8 @@ const QString kDashboardKey = QStringLiteral("window/dashboard");
 const QString kThemeKey = QStringLiteral("ui/theme");
 // How long the "merged" status stays before the plain "Synced" returns.
 constexpr int kMergedNoticeMs = 15000;
+// How soon the workspace names are asked for again after a failed attempt.
+constexpr int kWorkspaceRetryMs = 5000;
 
 QIcon icon(const char* name) {
     return cachedIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
@@ -761,6 +763,13 @@ QString MainWindow::workspaceName(const QString& id) {
                                                  QString::fromStdString(workspace.name));
                 }
                 self->updateAccount();
+            } else {
+                // Offline or mid sign-in: ask again a little later.
+                QTimer::singleShot(kWorkspaceRetryMs, self, [self] {
+                    if (self) {
+                        self->updateAccount();
+                    }
+                });
             }
         });
     }

@@ -351,8 +351,10 @@ void SignInDialog::finish(bool ok, const QString& message) {
         showMessage(tr("Signed in for this session only. %1").arg(tokens->statusText()),
                     tr("Keychain unavailable"));
         // Only Close is left (the box shows every button it lays out: take them out first).
+        // removeButton leaves a button without a parent: the dialog keeps owning it, hidden.
         for (QAbstractButton* button : buttons_->buttons()) {
             buttons_->removeButton(button);
+            button->setParent(this);
             button->hide();
         }
         QPushButton* close = buttons_->addButton(tr("&Close"), QDialogButtonBox::AcceptRole);
