@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/src/dashboard_editor.cpp" line="+42"/>
+        <location filename="../../ui/src/dashboard_editor.cpp" line="+41"/>
         <source>Undo %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -14,7 +14,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/src/tile_frame.cpp" line="+36"/>
+        <location filename="../../ui/src/tile_frame.cpp" line="+37"/>
         <source>This widget&apos;s type (%1) comes from a newer Deskboard; it is kept as it is.
 
 %2</source>
@@ -48,7 +48,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/src/widgets/todo.cpp" line="+317"/>
+        <location filename="../../ui/src/widgets/todo.cpp" line="+318"/>
         <source>To-do list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -63,7 +63,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/src/widgets/bookmarks.cpp" line="+278"/>
+        <location filename="../../ui/src/widgets/bookmarks.cpp" line="+279"/>
         <location line="+11"/>
         <source>Bookmarks</source>
         <translation type="unfinished"></translation>
@@ -488,7 +488,7 @@
 <context>
     <name>deskboard::ui::DashboardCanvas</name>
     <message>
-        <location filename="../../ui/src/dashboard_canvas.cpp" line="+38"/>
+        <location filename="../../ui/src/dashboard_canvas.cpp" line="+37"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -498,13 +498,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+239"/>
+        <location line="+237"/>
         <source>This dashboard is empty.
 Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+66"/>
         <location line="+39"/>
         <source>Move %1</source>
         <translation type="unfinished"></translation>
@@ -519,7 +519,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
 <context>
     <name>deskboard::ui::DashboardEditor</name>
     <message>
-        <location filename="../../ui/src/dashboard_editor.cpp" line="+52"/>
+        <location filename="../../ui/src/dashboard_editor.cpp" line="+51"/>
         <source>Add %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1040,7 +1040,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
 <context>
     <name>deskboard::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/src/main_window.cpp" line="+73"/>
+        <location filename="../../ui/src/main_window.cpp" line="+79"/>
         <location line="+665"/>
         <source>Deskboard</source>
         <translation type="unfinished"></translation>
@@ -1082,7 +1082,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Sign in to a Deskboard server to sync this dashboard with your other computers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1092,7 +1092,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Sync &amp;Now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1132,7 +1132,7 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>&amp;Add Widget</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1167,17 +1167,18 @@ Add a widget from the toolbar&apos;s &quot;Add widget&quot; menu (Ctrl+Shift+A).
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>&amp;Workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+512"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-511"/>
         <source>Switch workspace or create one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1280,7 +1281,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Dismiss</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,7 +1321,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+3"/>
         <source>%n widget(s)</source>
         <translation>
             <numerusform>%n widget</numerusform>
@@ -1328,7 +1329,7 @@ A desktop dashboard that syncs across your computers.</source>
         </translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+42"/>
         <source>Added %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1366,7 +1367,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Change settings of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1379,7 +1380,7 @@ A desktop dashboard that syncs across your computers.</source>
         </translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>Local only</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1394,7 +1395,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1428,13 +1429,13 @@ A desktop dashboard that syncs across your computers.</source>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+30"/>
-        <location line="+2"/>
+        <location line="+31"/>
+        <location line="+3"/>
         <source>Signed in as %1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-33"/>
         <source>Live updates: connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1463,14 +1464,9 @@ A desktop dashboard that syncs across your computers.</source>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+2"/>
-        <location line="+2"/>
+        <location line="+3"/>
+        <location line="+3"/>
         <source>Not signed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1484,7 +1480,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+38"/>
         <source>Sign in to use workspaces</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1499,7 +1495,7 @@ A desktop dashboard that syncs across your computers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Could not list workspaces: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1849,7 +1845,7 @@ Check the address and your network connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>&amp;Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1939,7 +1935,7 @@ Check the address and your network connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Made by a merge: this computer&apos;s text, kept next to the other computer&apos;s version of the same widget</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1979,7 +1975,7 @@ Check the address and your network connection.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Unknown widget (%1)</source>
         <translation type="unfinished"></translation>
     </message>

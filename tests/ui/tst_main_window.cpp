@@ -6,6 +6,7 @@
 #include <set>
 
 #include <QAccessible>
+#include <QDialog>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
@@ -327,6 +328,55 @@ class MainWindowTest : public QObject {
             QCOMPARE(f.window->canvas()->tile(id)->accessibleName(),
                      QStringLiteral("Configured ") + type.id);
         }
+    }
+
+    void conflictedCopiesAndProblemsShowOnTheirTiles() {
+        WindowFixture f;
+        QVERIFY(f.show());
+        sync::Document next = f.store->document();
+        auto& dashboard = next.dashboards.front();
+        dashboard.widgets["plain"] = sync::Widget{"note", "Plan", nlohmann::json::object(), "a"};
+        dashboard.widgets["plain-c0123abcd"] =
+            sync::Widget{"note", "Plan (conflicted copy)", nlohmann::json::object(), "b"};
+        dashboard.layout["plain"] = {0, 0, 4, 3};
+        dashboard.layout["plain-c0123abcd"] = {4, 0, 4, 3};
+        f.store->applyRemote(next, QStringLiteral("a merge"));
+        auto* copy = f.window->canvas()->tile("plain-c0123abcd");
+        auto* original = f.window->canvas()->tile("plain");
+        QVERIFY(copy != nullptr && original != nullptr);
+        QVERIFY(copy->findChild<QLabel*>(QStringLiteral("conflictMark"))->isVisible());
+        QVERIFY(!original->findChild<QLabel*>(QStringLiteral("conflictMark"))->isVisible());
+        // A view's problem is said inside its own tile, and goes away when solved.
+        auto* problem = original->findChild<QLabel*>(QStringLiteral("tileProblem"));
+        QVERIFY(!problem->isVisible());
+        emit original->view()->problemChanged(QStringLiteral("Timed out after 10 s"));
+        QVERIFY(problem->isVisible());
+        QCOMPARE(problem->text(), QStringLiteral("Timed out after 10 s"));
+        emit original->view()->problemChanged(QString());
+        QVERIFY(!problem->isVisible());
+    }
+
+    void dialogsOpenWithoutBlocking() {
+        WindowFixture f;
+        QVERIFY(f.show());
+        // Each opens with open(): the call returns at once, the dialog is window-modal.
+        f.window->signInAction()->trigger();
+        QDialog* signIn = nullptr;
+        QTRY_VERIFY((signIn = f.window->findChild<QDialog*>()) != nullptr && signIn->isVisible());
+        QVERIFY(signIn->windowModality() != Qt::NonModal);
+        QVERIFY(testing::unnamedInteractiveObjects(signIn).isEmpty());
+        signIn->reject();
+        QTRY_VERIFY(f.window->findChild<QDialog*>() == nullptr);
+        f.window->openHistoryDialog();
+        QTRY_VERIFY(f.window->findChild<QDialog*>() != nullptr);
+        QVERIFY(testing::unnamedInteractiveObjects(f.window->findChild<QDialog*>()).isEmpty());
+        f.window->findChild<QDialog*>()->reject();
+        QTRY_VERIFY(f.window->findChild<QDialog*>() == nullptr);
+        f.window->openSettingsDialog();
+        QTRY_VERIFY(f.window->findChild<QDialog*>() != nullptr);
+        QVERIFY(testing::unnamedInteractiveObjects(f.window->findChild<QDialog*>()).isEmpty());
+        f.window->findChild<QDialog*>()->reject();
+        QTRY_VERIFY(f.window->findChild<QDialog*>() == nullptr);
     }
 
     void tabsAddRenameMoveRemove() {
