@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -102,6 +103,7 @@ std::optional<std::string> parseProxies(std::string_view text, Config& config) {
 
 constexpr long long kDay = 86400;
 constexpr long long kYear = 366 * kDay;
+constexpr const char* kTtlRefresh = "DESKBOARD_TTL_REFRESH_SECONDS";
 
 struct Entry {
     ConfigVariable variable;
@@ -117,6 +119,11 @@ const std::vector<Entry>& entries() {
          parseRedisUrl},
         {{"REDIS_STATE_TTL", "2592000", "seconds a dashboard state lives after its last use"},
          number(&Config::stateTtlSeconds, 60, 10 * kYear)},
+        {{kTtlRefresh, "86400",
+          "a read renews a dashboard's TTL only once it has run down by this many seconds, so "
+          "most reads write nothing (0: every read; at most half of REDIS_STATE_TTL, which is "
+          "also the default when that is shorter)"},
+         number(&Config::ttlRefreshSeconds, 0, 5 * kYear)},
         {{"DESKBOARD_LOG_FORMAT", "json", "request log lines: json or text"}, parseLogFormat},
         {{"DESKBOARD_MAX_JSON_DEPTH", "64", "deepest nesting accepted in a JSON body"},
          number(&Config::maxJsonDepth, 2, 1000)},
@@ -185,6 +192,17 @@ ConfigLoad loadConfig(const std::function<const char*(const char*)>& lookup) {
         if (auto problem = entry.parse(text, config)) {
             return {std::nullopt, name + ": " + *problem + ", got '" + std::string(text) + "'"};
         }
+    }
+    // A state in use lives at least REDIS_STATE_TTL - DESKBOARD_TTL_REFRESH_SECONDS after its last
+    // read: the interval may take at most half of the TTL.
+    const long long halfTtl = config.stateTtlSeconds / 2;
+    if (const char* refresh = lookup(kTtlRefresh); refresh == nullptr) {
+        config.ttlRefreshSeconds = std::min(config.ttlRefreshSeconds, halfTtl);
+    } else if (config.ttlRefreshSeconds > halfTtl) {
+        return {std::nullopt, std::string(kTtlRefresh) +
+                                  ": must be an integer from 0 to half of REDIS_STATE_TTL (" +
+                                  std::to_string(config.stateTtlSeconds) + "), i.e. " +
+                                  std::to_string(halfTtl) + ", got '" + refresh + "'"};
     }
     return {config, {}};
 }

@@ -59,14 +59,14 @@ class ServerCommandLineTest : public QObject {
             QVERIFY2(outcome.out.find(line) != std::string::npos, line.c_str());
         }
         for (const char* name :
-             {"DESKBOARD_LISTEN", "REDIS_URL", "REDIS_STATE_TTL", "DESKBOARD_LOG_FORMAT",
-              "DESKBOARD_MAX_JSON_DEPTH", "DESKBOARD_MAX_STATE_BYTES", "DESKBOARD_REDIS_TIMEOUT_MS",
-              "DESKBOARD_ALLOW_SIGNUP", "DESKBOARD_LOGIN_MAX_FAILURES",
-              "DESKBOARD_LOGIN_WINDOW_SECONDS", "DESKBOARD_REFRESH_GRACE_SECONDS",
-              "DESKBOARD_ACCESS_TOKEN_TTL", "DESKBOARD_REFRESH_TOKEN_TTL",
-              "DESKBOARD_HISTORY_DEPTH", "DESKBOARD_SSE_HEARTBEAT_SECONDS",
-              "DESKBOARD_MAX_STREAMS_PER_USER", "DESKBOARD_SHUTDOWN_GRACE_SECONDS",
-              "DESKBOARD_WORKERS"}) {
+             {"DESKBOARD_LISTEN", "REDIS_URL", "REDIS_STATE_TTL", "DESKBOARD_TTL_REFRESH_SECONDS",
+              "DESKBOARD_LOG_FORMAT", "DESKBOARD_MAX_JSON_DEPTH", "DESKBOARD_MAX_STATE_BYTES",
+              "DESKBOARD_REDIS_TIMEOUT_MS", "DESKBOARD_ALLOW_SIGNUP",
+              "DESKBOARD_LOGIN_MAX_FAILURES", "DESKBOARD_LOGIN_WINDOW_SECONDS",
+              "DESKBOARD_REFRESH_GRACE_SECONDS", "DESKBOARD_ACCESS_TOKEN_TTL",
+              "DESKBOARD_REFRESH_TOKEN_TTL", "DESKBOARD_HISTORY_DEPTH",
+              "DESKBOARD_SSE_HEARTBEAT_SECONDS", "DESKBOARD_MAX_STREAMS_PER_USER",
+              "DESKBOARD_SHUTDOWN_GRACE_SECONDS", "DESKBOARD_WORKERS"}) {
             QVERIFY2(outcome.out.find(name) != std::string::npos, name);
         }
     }
@@ -86,6 +86,10 @@ class ServerCommandLineTest : public QObject {
                                       << "http://localhost:6379";
         QTest::newRow("ttl negative") << "REDIS_STATE_TTL"
                                       << "-5";
+        QTest::newRow("ttl refresh negative") << "DESKBOARD_TTL_REFRESH_SECONDS"
+                                              << "-1";
+        QTest::newRow("ttl refresh over half the ttl") << "DESKBOARD_TTL_REFRESH_SECONDS"
+                                                       << "2592000";
         QTest::newRow("log format") << "DESKBOARD_LOG_FORMAT"
                                     << "xml";
         QTest::newRow("boolean") << "DESKBOARD_ALLOW_SIGNUP"
@@ -113,6 +117,7 @@ class ServerCommandLineTest : public QObject {
         QCOMPARE(config.listenPort, std::uint16_t{8080});
         QCOMPARE(config.redis.port, std::uint16_t{6379});
         QCOMPARE(config.stateTtlSeconds, 2592000LL);
+        QCOMPARE(config.ttlRefreshSeconds, 86400LL);
         QCOMPARE(config.maxJsonDepth, 64);
         QCOMPARE(config.maxStateBytes, std::size_t{1048576});
         QCOMPARE(config.redisTimeoutMs, 2000);
@@ -127,6 +132,29 @@ class ServerCommandLineTest : public QObject {
         QCOMPARE(config.maxStreamsPerUser, 8);
         QCOMPARE(config.shutdownGraceSeconds, 10);
         QCOMPARE(config.workers, 1);
+    }
+
+    // Unset, the refresh interval is at most half of a short REDIS_STATE_TTL; set, it is taken
+    // as given, but may not be more than half of the TTL.
+    void ttlRefreshFollowsTheStateTtl() {
+        const auto load = [](const char* ttl, const char* refresh) {
+            return deskboard::server::loadConfig([=](const char* name) -> const char* {
+                const std::string_view variable(name);
+                if (variable == "REDIS_STATE_TTL") {
+                    return ttl;
+                }
+                return variable == "DESKBOARD_TTL_REFRESH_SECONDS" ? refresh : nullptr;
+            });
+        };
+        QCOMPARE(load("3600", nullptr).config.value().ttlRefreshSeconds, 1800LL);
+        QCOMPARE(load("172800", nullptr).config.value().ttlRefreshSeconds, 86400LL);
+        QCOMPARE(load("3600", "0").config.value().ttlRefreshSeconds, 0LL);
+        QCOMPARE(load("3600", "1800").config.value().ttlRefreshSeconds, 1800LL);
+        const auto tooLong = load("3600", "1801");
+        QVERIFY(!tooLong.config.has_value());
+        QVERIFY2(tooLong.error.find("DESKBOARD_TTL_REFRESH_SECONDS") != std::string::npos &&
+                     tooLong.error.find("REDIS_STATE_TTL") != std::string::npos,
+                 tooLong.error.c_str());
     }
 
     void listenAcceptsIpv6() {

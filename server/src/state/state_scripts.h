@@ -5,11 +5,40 @@
 // formatted into a command. Versions are compared as Lua numbers (doubles, exact below 2^53),
 // never as strings. A history entry is "<version> <lastModified> <bytes>\n<state JSON>", so the
 // listing can return the header lines only.
+//
+// The reading scripts (read, history, history version, current version) start with kRefresh:
+// they renew the sliding TTL only once it has run down far enough, so almost every read writes
+// nothing (no EXPIRE in the AOF or on the replicas). They may still write, so they run with a
+// plain EVALSHA, not EVALSHA_RO.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace deskboard::server::state::scripts {
+
+// refreshTtl(ttl, below): when the version key (set with the same TTL as the others by every
+// write, and kept by a delete) has at most `below` milliseconds left, or no TTL at all, sets
+// `ttl` seconds on all five keys; otherwise writes nothing. `below` is
+// (REDIS_STATE_TTL - DESKBOARD_TTL_REFRESH_SECONDS) * 1000, so 0 seconds of refresh means every
+// read renews. A scope with nothing stored (no version key) is left alone.
+inline constexpr std::string_view kRefresh = R"lua(
+local function refreshTtl(ttl, below)
+    local left = redis.call('PTTL', KEYS[2])
+    if left ~= -2 and left <= tonumber(below) then
+        for i = 1, 5 do
+            redis.call('EXPIRE', KEYS[i], ttl)
+        end
+    end
+end
+)lua";
+
+// A reading script: kRefresh followed by its body.
+inline std::string withRefresh(std::string_view body) {
+    std::string script(kRefresh);
+    script += body;
+    return script;
+}
 
 // Save (PRODUCT.md's decision table, protocol::decideSave).
 // ARGV[1] version (decimal), ARGV[2] state JSON, ARGV[3] checksum, ARGV[4] lastModified,
@@ -50,13 +79,12 @@ end
 return {3, curText or '0', redis.call('GET', KEYS[1]), redis.call('GET', KEYS[3])}
 )lua";
 
-// Read (GET, with If-None-Match). ARGV[1] the client's version or "", ARGV[2] TTL.
+// Read (GET, with If-None-Match). ARGV[1] the client's version or "", ARGV[2] TTL,
+// ARGV[3] refresh threshold in milliseconds (kRefresh).
 // Returns {0} no state stored, {1, version} not modified, or {2, version, state, lastModified}.
 // The not-modified path never copies the state.
 inline constexpr std::string_view kRead = R"lua(
-for i = 1, 5 do
-    redis.call('EXPIRE', KEYS[i], ARGV[2])
-end
+refreshTtl(ARGV[2], ARGV[3])
 local version = redis.call('GET', KEYS[2])
 if ARGV[1] ~= '' and version and tonumber(ARGV[1]) == tonumber(version) and
         redis.call('EXISTS', KEYS[1]) == 1 then
@@ -90,13 +118,12 @@ return {1, text}
 )lua";
 
 // History listing. ARGV[1] TTL, ARGV[2] last index to list (depth - 1: a depth lowered by
-// configuration applies before the next write trims the list). Returns the header lines
+// configuration applies before the next write trims the list), ARGV[3] refresh threshold (ms).
+// Returns the header lines
 // "<version> <lastModified> <bytes>", newest first (an empty array when nothing was ever saved);
 // never the states.
 inline constexpr std::string_view kHistory = R"lua(
-for i = 1, 5 do
-    redis.call('EXPIRE', KEYS[i], ARGV[1])
-end
+refreshTtl(ARGV[1], ARGV[3])
 local entries = redis.call('LRANGE', KEYS[5], 0, ARGV[2])
 local headers = {}
 for i = 1, #entries do
@@ -111,13 +138,11 @@ end
 return headers
 )lua";
 
-// One history version. ARGV[1] version (decimal), ARGV[2] TTL.
+// One history version. ARGV[1] version (decimal), ARGV[2] TTL, ARGV[3] refresh threshold (ms).
 // Returns the whole entry "<version> <lastModified> <bytes>\n<state>", or nil. The list is
 // newest first with falling versions, so the search stops at the first older entry.
 inline constexpr std::string_view kHistoryVersion = R"lua(
-for i = 1, 5 do
-    redis.call('EXPIRE', KEYS[i], ARGV[2])
-end
+refreshTtl(ARGV[2], ARGV[3])
 local wanted = tonumber(ARGV[1])
 local count = redis.call('LLEN', KEYS[5])
 for i = 0, count - 1 do
@@ -137,13 +162,11 @@ end
 return false
 )lua";
 
-// Current version (event-stream catch-up). ARGV[1] TTL.
+// Current version (event-stream catch-up). ARGV[1] TTL, ARGV[2] refresh threshold (ms).
 // Returns {version, lastModified} while a state is stored, {version} after a delete (the
 // delete's version must reach reconnecting clients too), or nil when nothing was ever saved.
 inline constexpr std::string_view kCurrentVersion = R"lua(
-for i = 1, 5 do
-    redis.call('EXPIRE', KEYS[i], ARGV[1])
-end
+refreshTtl(ARGV[1], ARGV[2])
 local version = redis.call('GET', KEYS[2])
 if not version then
     return false

@@ -122,25 +122,35 @@ std::optional<HistoryEntry> parseHeader(std::string_view header) {
     return HistoryEntry{*version, std::string(lastModified), *bytes};
 }
 
+// The kRefresh threshold: a read renews the TTL once at most this many milliseconds are left,
+// i.e. once it has run down by the refresh interval (kept within 0 .. TTL - 1 seconds).
+std::string refreshBelow(const StateOptions& options) {
+    const long long ttl = std::max(options.ttlSeconds, 1LL);
+    const long long refresh = std::clamp(options.ttlRefreshSeconds, 0LL, ttl - 1);
+    return std::to_string((ttl - refresh) * 1000);
+}
+
 }  // namespace
 
 StateService::StateService(redis::Client& redis, StateOptions options)
     : redis_(redis),
       options_(options),
       ttlArgument_(std::to_string(std::max(options.ttlSeconds, 1LL))),
+      refreshBelowArgument_(refreshBelow(options)),
       lastHistoryIndex_(std::to_string(std::max(options.historyDepth, 1) - 1)),
-      readScript_(std::string(scripts::kRead)),
+      readScript_(scripts::withRefresh(scripts::kRead)),
       saveScript_(std::string(scripts::kSave)),
       deleteScript_(std::string(scripts::kDelete)),
-      historyScript_(std::string(scripts::kHistory)),
-      historyVersionScript_(std::string(scripts::kHistoryVersion)),
-      currentVersionScript_(std::string(scripts::kCurrentVersion)) {}
+      historyScript_(scripts::withRefresh(scripts::kHistory)),
+      historyVersionScript_(scripts::withRefresh(scripts::kHistoryVersion)),
+      currentVersionScript_(scripts::withRefresh(scripts::kCurrentVersion)) {}
 
 void StateService::read(const protocol::StateKeys& keys, std::optional<std::int64_t> ifNoneMatch,
                         std::function<void(Expected<ReadOutcome>)> done) {
     // A version outside [1, 2^53) can match nothing stored (and would be inexact in Lua).
     std::string match = ifNoneMatch && isVersion(*ifNoneMatch) ? std::to_string(*ifNoneMatch) : "";
-    redis_.evalScript(readScript_, keyList(keys), {std::move(match), ttlArgument_},
+    redis_.evalScript(readScript_, keyList(keys),
+                      {std::move(match), ttlArgument_, refreshBelowArgument_},
                       [done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "state read";
                           if (!result.succeeded()) {
@@ -269,7 +279,8 @@ void StateService::remove(const protocol::StateKeys& keys, std::string deviceId,
 
 void StateService::history(const protocol::StateKeys& keys,
                            std::function<void(Expected<std::vector<HistoryEntry>>)> done) {
-    redis_.evalScript(historyScript_, keyList(keys), {ttlArgument_, lastHistoryIndex_},
+    redis_.evalScript(historyScript_, keyList(keys),
+                      {ttlArgument_, lastHistoryIndex_, refreshBelowArgument_},
                       [done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "history listing";
                           if (!result.succeeded()) {
@@ -300,7 +311,8 @@ void StateService::historyVersion(const protocol::StateKeys& keys, std::int64_t 
         done(std::optional<StoredState>{});
         return;
     }
-    redis_.evalScript(historyVersionScript_, keyList(keys), {std::to_string(version), ttlArgument_},
+    redis_.evalScript(historyVersionScript_, keyList(keys),
+                      {std::to_string(version), ttlArgument_, refreshBelowArgument_},
                       [version, done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "history read";
                           if (!result.succeeded()) {
@@ -333,7 +345,7 @@ void StateService::historyVersion(const protocol::StateKeys& keys, std::int64_t 
 
 void StateService::currentVersion(const protocol::StateKeys& keys,
                                   std::function<void(Expected<std::optional<StoredState>>)> done) {
-    redis_.evalScript(currentVersionScript_, keyList(keys), {ttlArgument_},
+    redis_.evalScript(currentVersionScript_, keyList(keys), {ttlArgument_, refreshBelowArgument_},
                       [done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "current version read";
                           if (!result.succeeded()) {

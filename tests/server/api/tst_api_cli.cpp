@@ -563,6 +563,8 @@ class ApiCliTest : public QObject {
             << QStringLiteral("DESKBOARD_REDIS_TIMEOUT_MS") << QStringLiteral("soon");
         QTest::newRow("signup two")
             << QStringLiteral("DESKBOARD_ALLOW_SIGNUP") << QStringLiteral("2");
+        QTest::newRow("ttl refresh over half the ttl")
+            << QStringLiteral("DESKBOARD_TTL_REFRESH_SECONDS") << QStringLiteral("2592000");
     }
 
     void badConfigurationExitsTwoNamingTheVariable() {
@@ -585,14 +587,14 @@ class ApiCliTest : public QObject {
         QVERIFY2(run.exitCode == 0, describe(run).constData());
         QVERIFY(run.err.isEmpty());
         for (const char* name :
-             {"DESKBOARD_LISTEN", "REDIS_URL", "REDIS_STATE_TTL", "DESKBOARD_LOG_FORMAT",
-              "DESKBOARD_MAX_JSON_DEPTH", "DESKBOARD_MAX_STATE_BYTES", "DESKBOARD_REDIS_TIMEOUT_MS",
-              "DESKBOARD_ALLOW_SIGNUP", "DESKBOARD_LOGIN_MAX_FAILURES",
-              "DESKBOARD_LOGIN_WINDOW_SECONDS", "DESKBOARD_REFRESH_GRACE_SECONDS",
-              "DESKBOARD_ACCESS_TOKEN_TTL", "DESKBOARD_REFRESH_TOKEN_TTL",
-              "DESKBOARD_HISTORY_DEPTH", "DESKBOARD_SSE_HEARTBEAT_SECONDS",
-              "DESKBOARD_MAX_STREAMS_PER_USER", "DESKBOARD_SHUTDOWN_GRACE_SECONDS",
-              "DESKBOARD_WORKERS"}) {
+             {"DESKBOARD_LISTEN", "REDIS_URL", "REDIS_STATE_TTL", "DESKBOARD_TTL_REFRESH_SECONDS",
+              "DESKBOARD_LOG_FORMAT", "DESKBOARD_MAX_JSON_DEPTH", "DESKBOARD_MAX_STATE_BYTES",
+              "DESKBOARD_REDIS_TIMEOUT_MS", "DESKBOARD_ALLOW_SIGNUP",
+              "DESKBOARD_LOGIN_MAX_FAILURES", "DESKBOARD_LOGIN_WINDOW_SECONDS",
+              "DESKBOARD_REFRESH_GRACE_SECONDS", "DESKBOARD_ACCESS_TOKEN_TTL",
+              "DESKBOARD_REFRESH_TOKEN_TTL", "DESKBOARD_HISTORY_DEPTH",
+              "DESKBOARD_SSE_HEARTBEAT_SECONDS", "DESKBOARD_MAX_STREAMS_PER_USER",
+              "DESKBOARD_SHUTDOWN_GRACE_SECONDS", "DESKBOARD_WORKERS"}) {
             QVERIFY2(run.out.contains(name), name);
         }
         // Every command is described, with where the password comes from.

@@ -1,6 +1,7 @@
 // The dashboard state endpoints through a real deskboard-server and Redis: the seed's shapes,
 // conditional GET, the decision table over HTTP, history, scoping by user and workspace, TTLs,
 // and every bad-input class answered with its 4xx JSON error while nothing stored changes.
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 #include <http_client.h>
@@ -83,6 +84,17 @@ class ApiStateTest : public QObject {
     std::unique_ptr<ServerProcess> server_;
     std::unique_ptr<HttpClient> alice_;
     QString recordPath_;
+
+    // A number from Redis's INFO: the calls of "cmdstat_<command>" or a plain field.
+    long long redisInfo(const QString& field) const {
+        const auto text =
+            QString::fromUtf8(redis_->cli({QStringLiteral("INFO"), QStringLiteral("all")}));
+        const QRegularExpression pattern(QStringLiteral("(?:^|\\n)") +
+                                         QRegularExpression::escape(field) +
+                                         QStringLiteral(":(?:calls=)?(\\d+)"));
+        const auto match = pattern.match(text);
+        return match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    }
 
     std::string storedState(const std::unique_ptr<HttpClient>& client) {
         return client->get(QStringLiteral("/api/dashboard/state")).body.toStdString();
@@ -242,14 +254,42 @@ class ApiStateTest : public QObject {
               QStringLiteral(":checksum"), QStringLiteral(":history")}) {
             const int ttl = redis_->cli({QStringLiteral("TTL"), base + suffix}).toInt();
             QVERIFY2(ttl > 3500 && ttl <= 3600, qPrintable(base + suffix));
-            redis_->cli({QStringLiteral("EXPIRE"), base + suffix, QStringLiteral("100")});
         }
+        // A state whose TTL has not run down by DESKBOARD_TTL_REFRESH_SECONDS (unset here: half of
+        // REDIS_STATE_TTL, 1800 s): reads, conditional ones too, write nothing to Redis.
+        const auto writes = [&] {
+            return std::pair(redisInfo(QStringLiteral("cmdstat_expire")) +
+                                 redisInfo(QStringLiteral("cmdstat_pexpire")),
+                             redisInfo(QStringLiteral("rdb_changes_since_last_save")));
+        };
+        const auto first = alice_->get(QStringLiteral("/api/dashboard/state"));
+        QCOMPARE(first.status, 200);
+        const auto before = writes();
+        for (int round = 0; round < 30; ++round) {
+            QCOMPARE(alice_->get(QStringLiteral("/api/dashboard/state")).status, 200);
+            QCOMPARE(alice_
+                         ->get(QStringLiteral("/api/dashboard/state"),
+                               {{"If-None-Match", first.header("ETag")}})
+                         .status,
+                     304);
+            QCOMPARE(alice_->get(QStringLiteral("/api/dashboard/state/history")).status, 200);
+        }
+        QCOMPARE(writes(), before);
+        // Run down past it (100 s left on every key): one read renews all five keys.
+        for (const QString& suffix :
+             {QString(), QStringLiteral(":version"), QStringLiteral(":modified"),
+              QStringLiteral(":checksum"), QStringLiteral(":history")}) {
+            QCOMPARE(redis_->cli({QStringLiteral("EXPIRE"), base + suffix, QStringLiteral("100")}),
+                     QByteArray("1"));
+        }
+        const auto lowered = writes();
         QCOMPARE(alice_->get(QStringLiteral("/api/dashboard/state")).status, 200);
         for (const QString& suffix :
              {QString(), QStringLiteral(":version"), QStringLiteral(":modified"),
               QStringLiteral(":checksum"), QStringLiteral(":history")}) {
             QVERIFY(redis_->cli({QStringLiteral("TTL"), base + suffix}).toInt() > 3500);
         }
+        QCOMPARE(writes().first, lowered.first + 5);
     }
 
     void anotherUserNeverSeesOrChangesIt() {

@@ -1,6 +1,7 @@
 // StateService against a real private redis-server per test case: every row of the save
 // decision table through the Lua script, deletes that never let versions go back, reads with
-// and without If-None-Match, the TTL on all five keys (set by writes, refreshed by every read),
+// and without If-None-Match, the TTL on all five keys (set by writes, renewed by a read only once
+// it has run down by ttlRefreshSeconds, so other reads write nothing),
 // history capping and lookups, isolation of users and workspaces, the published events
 // (watched with `redis-cli SUBSCRIBE`), a large unicode state byte for byte, Redis down or
 // corrupt keys as storage_unavailable, and a randomized run of three clients compared with
@@ -74,6 +75,22 @@ class Harness {
         return redis.cli(list);
     }
     long long ttl(const std::string& key) const { return cli({"TTL", key}).toLongLong(); }
+
+    // A number from INFO: "cmdstat_expire" (the calls of a command, 0 when never called) or a
+    // plain field such as "rdb_changes_since_last_save" (every write to the dataset counts).
+    long long info(const std::string& field) const {
+        const auto text = QString::fromUtf8(cli({"INFO", "all"}));
+        const QRegularExpression pattern(QStringLiteral("(?:^|\\n)") +
+                                         QRegularExpression::escape(QString::fromStdString(field)) +
+                                         QStringLiteral(":(?:calls=)?(\\d+)"));
+        const auto match = pattern.match(text);
+        return match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    }
+    // The writes Redis made, counted two ways: EXPIRE/PEXPIRE calls and the dataset's changes.
+    std::pair<long long, long long> writes() const {
+        return {info("cmdstat_expire") + info("cmdstat_pexpire"),
+                info("rdb_changes_since_last_save")};
+    }
 
     Expected<ReadOutcome> read(const StateKeys& keys,
                                std::optional<std::int64_t> ifNoneMatch = {}) {
@@ -345,9 +362,11 @@ class StateServiceTest : public QObject {
         QCOMPARE(h.read(keys, 7).value().kind, ReadOutcome::Kind::NotFound);
     }
 
+    // With ttlRefreshSeconds 0 every read renews the TTL (the behaviour before the threshold).
     void writesSetTheTtlOnAllKeysAndReadsRefreshIt() {
         StateOptions options;
         options.ttlSeconds = 100;
+        options.ttlRefreshSeconds = 0;
         Harness h(options);
         const auto keys = scope("u1", "w1");
         const std::string json = R"({"a":1})";
@@ -405,6 +424,107 @@ class StateServiceTest : public QObject {
         QCOMPARE(h.cli({"EXPIRE", keys.version(), "5"}), QByteArray("1"));
         QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::NotFound);
         QVERIFY(refreshed({keys.version(), keys.history()}));
+    }
+
+    // The default: reads of a state whose TTL has not run down write nothing at all; once it has
+    // run down by more than ttlRefreshSeconds, one read renews it on all five keys.
+    void readsWriteNothingUntilTheTtlRanDown() {
+        StateOptions options;
+        options.ttlSeconds = 100;
+        options.ttlRefreshSeconds = 30;  // renew at or below 70 s left
+        Harness h(options);
+        const auto keys = scope("u1", "w1");
+        const auto empty = scope("u2", "w1");
+        const std::string json = R"({"a":1})";
+        QCOMPARE(h.save(keys, 1, json).value().kind, SaveOutcome::Kind::Accepted);
+        const std::vector<std::pair<const char*, std::function<bool()>>> reads{
+            {"GET", [&] { return h.read(keys).value().kind == ReadOutcome::Kind::Found; }},
+            {"304", [&] { return h.read(keys, 1).value().kind == ReadOutcome::Kind::NotModified; }},
+            {"history", [&] { return h.history(keys).value().size() == 1; }},
+            {"history version", [&] { return h.historyVersion(keys, 1).value().has_value(); }},
+            {"missing history version",
+             [&] { return !h.historyVersion(keys, 9).value().has_value(); }},
+            {"current version", [&] { return h.current(keys).value().has_value(); }},
+            {"nothing stored",
+             [&] { return h.read(empty).value().kind == ReadOutcome::Kind::NotFound; }},
+        };
+        const auto setAll = [&](const char* seconds) {
+            for (const auto& key : allKeys(keys)) {
+                QCOMPARE(h.cli({"EXPIRE", key, seconds}), QByteArray("1"));
+            }
+        };
+        const auto allWithin = [&](long long low, long long high) {
+            for (const auto& key : allKeys(keys)) {
+                const auto ttl = h.ttl(key);
+                if (ttl < low || ttl > high) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        // A fresh state: many reads of every kind, not one write.
+        auto before = h.writes();
+        for (int round = 0; round < 50; ++round) {
+            for (const auto& [name, run] : reads) {
+                QVERIFY2(run(), name);
+            }
+        }
+        QCOMPARE(h.writes(), before);
+        QVERIFY(allWithin(90, 100));
+
+        // Run down, but by less than the threshold (75 s left): still nothing written.
+        setAll("75");
+        before = h.writes();
+        for (const auto& [name, run] : reads) {
+            QVERIFY2(run(), name);
+        }
+        QCOMPARE(h.writes(), before);
+        QVERIFY(allWithin(1, 75));
+
+        // Run down past it: the first read renews all five keys, the next ones write nothing.
+        for (const auto& [name, run] : reads) {
+            if (std::string_view(name) == "nothing stored") {
+                continue;
+            }
+            setAll("60");
+            QVERIFY2(!allWithin(90, 100), name);
+            before = h.writes();
+            QVERIFY2(run(), name);
+            const auto after = h.writes();
+            QVERIFY2(after.first == before.first + 5, name);  // one EXPIRE per key
+            QVERIFY2(after.second > before.second, name);
+            QVERIFY2(allWithin(99, 100), name);
+            QVERIFY2(run(), name);
+            QVERIFY2(h.writes() == after, name);
+        }
+
+        // After a delete the counter and the history are renewed the same way.
+        QVERIFY(h.remove(keys).value().deleted);
+        for (const auto& key : {keys.version(), keys.history()}) {
+            QCOMPARE(h.cli({"EXPIRE", key, "60"}), QByteArray("1"));
+        }
+        QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::NotFound);
+        for (const auto& key : {keys.version(), keys.history()}) {
+            QVERIFY2(h.ttl(key) >= 99, key.c_str());
+        }
+        before = h.writes();
+        QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::NotFound);
+        QCOMPARE(h.writes(), before);
+    }
+
+    // A refresh interval of 0 renews on every read: the EXPIRE counter sees each of them.
+    void aZeroRefreshIntervalRenewsOnEveryRead() {
+        StateOptions options;
+        options.ttlSeconds = 100;
+        options.ttlRefreshSeconds = 0;
+        Harness h(options);
+        const auto keys = scope("u1", "w1");
+        h.save(keys, 1, R"({"a":1})");
+        const auto before = h.writes();
+        for (int round = 0; round < 10; ++round) {
+            QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::Found);
+        }
+        QCOMPARE(h.writes().first, before.first + 50);
     }
 
     void expiryForgetsTheScope() {

@@ -23,6 +23,8 @@ struct Config {
     std::string redisUrl = "redis://127.0.0.1:6379";
     redis::Endpoint redis;
     long long stateTtlSeconds = 2592000;
+    // Reads renew the state TTL once it has run down by this much; at most stateTtlSeconds / 2.
+    long long ttlRefreshSeconds = 86400;
     LogFormat logFormat = LogFormat::Json;
     int maxJsonDepth = 64;
     std::size_t maxStateBytes = 1048576;

@@ -1,7 +1,8 @@
 // The dashboard state of one user in one workspace, kept in Redis under protocol::StateKeys
 // (PRODUCT.md section 2, "Dashboard state" and "Redis keys"). Each operation is one Lua script,
 // so the save decision table, the history and the event publication happen atomically in one
-// cluster slot. Every write sets the TTL on all keys; every read refreshes it.
+// cluster slot. Every write sets the TTL on all keys; a read renews it only once it has run down
+// by ttlRefreshSeconds, so almost every read writes nothing to Redis.
 // Asynchronous: callbacks run on the io thread of the redis::Client. Redis failures come back
 // as ApiError storage_unavailable.
 #pragma once
@@ -21,8 +22,9 @@ namespace deskboard::server::state {
 using protocol::Expected;
 
 struct StateOptions {
-    long long ttlSeconds = 2592000;  // REDIS_STATE_TTL
-    int historyDepth = 20;           // DESKBOARD_HISTORY_DEPTH
+    long long ttlSeconds = 2592000;       // REDIS_STATE_TTL
+    long long ttlRefreshSeconds = 86400;  // DESKBOARD_TTL_REFRESH_SECONDS (0: every read)
+    int historyDepth = 20;                // DESKBOARD_HISTORY_DEPTH
 };
 
 // A stored state as JSON text, exactly as it was saved.
@@ -62,7 +64,8 @@ struct HistoryEntry {
 // the client until the answers come). Not copyable: the scripts must not move.
 class StateService {
   public:
-    // A ttlSeconds below 1 is taken as 1, a historyDepth below 1 as 1.
+    // A ttlSeconds below 1 is taken as 1, a historyDepth below 1 as 1; ttlRefreshSeconds is kept
+    // within 0 .. ttlSeconds - 1.
     StateService(redis::Client& redis, StateOptions options);
     StateService(const StateService&) = delete;
     StateService& operator=(const StateService&) = delete;
@@ -99,8 +102,9 @@ class StateService {
   private:
     redis::Client& redis_;
     StateOptions options_;
-    std::string ttlArgument_;       // options_.ttlSeconds as a script argument
-    std::string lastHistoryIndex_;  // historyDepth - 1, for LTRIM
+    std::string ttlArgument_;           // options_.ttlSeconds as a script argument
+    std::string refreshBelowArgument_;  // renew the TTL at or below this many ms left
+    std::string lastHistoryIndex_;      // historyDepth - 1, for LTRIM
     // One set of scripts per service (a service belongs to one client and its io thread): each
     // remembers its SHA after the first load, so later runs are a plain EVALSHA.
     redis::Script readScript_;
