@@ -274,23 +274,10 @@ class BookmarksSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType bookmarksWidgetType() {
-    return {
-        .id = QStringLiteral("bookmarks"),
-        .name = QObject::tr("Bookmarks"),
-        .description = QObject::tr("Links to open in your browser, in \"Title | URL\" lines"),
-        .iconPath = QStringLiteral(":/icons/widget-bookmarks.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new BookmarksView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new BookmarksSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "bookmarks";
-                widget.title = ss(QObject::tr("Bookmarks"));
-                return widget;
-            },
-    };
+    return makeWidgetType<BookmarksView, BookmarksSettingsForm>(
+        "bookmarks", QObject::tr("Bookmarks"),
+        QObject::tr("Links to open in your browser, in \"Title | URL\" lines"),
+        [](sync::Widget& widget) { widget.title = ss(QObject::tr("Bookmarks")); });
 }
 
 }  // namespace deskboard::ui

@@ -366,24 +366,13 @@ class ChartSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType chartWidgetType() {
-    return {
-        .id = QStringLiteral("chart"),
-        .name = QObject::tr("Chart"),
-        .description = QObject::tr("A line chart of values typed in or read from a CSV file"),
-        .iconPath = QStringLiteral(":/icons/widget-chart.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new ChartView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new ChartSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "chart";
-                widget.title = ss(QObject::tr("Chart"));
-                widget.content = "Mon,3\nTue,5\nWed,4\nThu,7\nFri,6";
-                return widget;
-            },
-    };
+    return makeWidgetType<ChartView, ChartSettingsForm>(
+        "chart", QObject::tr("Chart"),
+        QObject::tr("A line chart of values typed in or read from a CSV file"),
+        [](sync::Widget& widget) {
+            widget.title = ss(QObject::tr("Chart"));
+            widget.content = "Mon,3\nTue,5\nWed,4\nThu,7\nFri,6";
+        });
 }
 
 }  // namespace deskboard::ui

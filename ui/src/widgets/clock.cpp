@@ -288,24 +288,12 @@ class ClockSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType clockWidgetType() {
-    return {
-        .id = QStringLiteral("clock"),
-        .name = QObject::tr("Clock"),
-        .description = QObject::tr("The time here and in other time zones"),
-        .iconPath = QStringLiteral(":/icons/widget-clock.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new ClockView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new ClockSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "clock";
-                widget.title = ss(QObject::tr("Clock"));
-                widget.settings = {{"zones", nlohmann::json::array({"local"})}, {"seconds", false}};
-                return widget;
-            },
-    };
+    return makeWidgetType<ClockView, ClockSettingsForm>(
+        "clock", QObject::tr("Clock"), QObject::tr("The time here and in other time zones"),
+        [](sync::Widget& widget) {
+            widget.title = ss(QObject::tr("Clock"));
+            widget.settings = {{"zones", nlohmann::json::array({"local"})}, {"seconds", false}};
+        });
 }
 
 }  // namespace deskboard::ui

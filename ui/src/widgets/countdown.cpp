@@ -193,30 +193,18 @@ class CountdownSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType countdownWidgetType() {
-    return {
-        .id = QStringLiteral("countdown"),
-        .name = QObject::tr("Countdown"),
-        .description = QObject::tr("The time left until a date, or since it"),
-        .iconPath = QStringLiteral(":/icons/widget-countdown.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new CountdownView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new CountdownSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                // The next New Year, at midnight here, written with this computer's offset.
-                const QDate next(QDate::currentDate().year() + 1, 1, 1);
-                const QDateTime midnight(next, QTime(0, 0));
-                sync::Widget widget;
-                widget.type = "countdown";
-                widget.title = ss(QObject::tr("New Year"));
-                widget.settings = {
-                    {"target",
-                     ss(midnight.toOffsetFromUtc(midnight.offsetFromUtc()).toString(Qt::ISODate))},
-                    {"label", ss(QObject::tr("New Year %1").arg(next.year()))}};
-                return widget;
-            },
-    };
+    return makeWidgetType<CountdownView, CountdownSettingsForm>(
+        "countdown", QObject::tr("Countdown"),
+        QObject::tr("The time left until a date, or since it"), [](sync::Widget& widget) {
+            // The next New Year, at midnight here, written with this computer's offset.
+            const QDate next(QDate::currentDate().year() + 1, 1, 1);
+            const QDateTime midnight(next, QTime(0, 0));
+            widget.title = ss(QObject::tr("New Year"));
+            widget.settings = {
+                {"target",
+                 ss(midnight.toOffsetFromUtc(midnight.offsetFromUtc()).toString(Qt::ISODate))},
+                {"label", ss(QObject::tr("New Year %1").arg(next.year()))}};
+        });
 }
 
 }  // namespace deskboard::ui

@@ -275,27 +275,16 @@ class HttpSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType httpWidgetType() {
-    return {
-        .id = QStringLiteral("http"),
-        .name = QObject::tr("HTTP value"),
-        .description = QObject::tr("A number or text fetched from a URL, with its trend"),
-        .iconPath = QStringLiteral(":/icons/widget-http.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new HttpView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new HttpSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "http";
-                widget.title = ss(QObject::tr("HTTP value"));
-                widget.settings = {{"url", ""},
-                                   {"pointer", ""},
-                                   {"intervalSeconds", HttpValuePoller::kDefaultIntervalSeconds},
-                                   {"timeoutSeconds", HttpValuePoller::kDefaultTimeoutSeconds}};
-                return widget;
-            },
-    };
+    return makeWidgetType<HttpView, HttpSettingsForm>(
+        "http", QObject::tr("HTTP value"),
+        QObject::tr("A number or text fetched from a URL, with its trend"),
+        [](sync::Widget& widget) {
+            widget.title = ss(QObject::tr("HTTP value"));
+            widget.settings = {{"url", ""},
+                               {"pointer", ""},
+                               {"intervalSeconds", HttpValuePoller::kDefaultIntervalSeconds},
+                               {"timeoutSeconds", HttpValuePoller::kDefaultTimeoutSeconds}};
+        });
 }
 
 }  // namespace deskboard::ui

@@ -85,24 +85,12 @@ class NoteSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType noteWidgetType() {
-    return {
-        .id = QStringLiteral("note"),
-        .name = QObject::tr("Note"),
-        .description = QObject::tr("Plain text, saved as you type"),
-        .iconPath = QStringLiteral(":/icons/widget-note.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new NoteView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new NoteSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "note";
-                widget.title = ss(QObject::tr("Note"));
-                widget.settings = {{"monospace", false}};
-                return widget;
-            },
-    };
+    return makeWidgetType<NoteView, NoteSettingsForm>("note", QObject::tr("Note"),
+                                                      QObject::tr("Plain text, saved as you type"),
+                                                      [](sync::Widget& widget) {
+                                                          widget.title = ss(QObject::tr("Note"));
+                                                          widget.settings = {{"monospace", false}};
+                                                      });
 }
 
 }  // namespace deskboard::ui

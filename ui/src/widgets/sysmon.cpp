@@ -207,23 +207,10 @@ class SysmonSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType sysmonWidgetType() {
-    return {
-        .id = QStringLiteral("sysmon"),
-        .name = QObject::tr("System monitor"),
-        .description = QObject::tr("CPU, memory and disk use of this computer"),
-        .iconPath = QStringLiteral(":/icons/widget-sysmon.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new SysmonView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new SysmonSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "sysmon";
-                widget.title = ss(QObject::tr("System"));
-                return widget;
-            },
-    };
+    return makeWidgetType<SysmonView, SysmonSettingsForm>(
+        "sysmon", QObject::tr("System monitor"),
+        QObject::tr("CPU, memory and disk use of this computer"),
+        [](sync::Widget& widget) { widget.title = ss(QObject::tr("System")); });
 }
 
 }  // namespace deskboard::ui

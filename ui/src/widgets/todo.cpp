@@ -313,24 +313,12 @@ class TodoSettingsForm : public WidgetSettingsForm {
 }  // namespace
 
 WidgetType todoWidgetType() {
-    return {
-        .id = QStringLiteral("todo"),
-        .name = QObject::tr("To-do list"),
-        .description = QObject::tr("Items to check off, in \"- [ ] item\" lines"),
-        .iconPath = QStringLiteral(":/icons/widget-todo.svg"),
-        .createView = [](QWidget* parent) -> WidgetView* { return new TodoView(parent); },
-        .createSettingsForm = [](QWidget* parent) -> WidgetSettingsForm* {
-            return new TodoSettingsForm(parent);
-        },
-        .newWidget =
-            [] {
-                sync::Widget widget;
-                widget.type = "todo";
-                widget.title = ss(QObject::tr("To do"));
-                widget.settings = {{"hideDone", false}};
-                return widget;
-            },
-    };
+    return makeWidgetType<TodoView, TodoSettingsForm>(
+        "todo", QObject::tr("To-do list"),
+        QObject::tr("Items to check off, in \"- [ ] item\" lines"), [](sync::Widget& widget) {
+            widget.title = ss(QObject::tr("To do"));
+            widget.settings = {{"hideDone", false}};
+        });
 }
 
 }  // namespace deskboard::ui

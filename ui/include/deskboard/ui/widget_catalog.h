@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <QString>
@@ -25,6 +27,27 @@ struct WidgetType {
     // What "Add widget" inserts: a title, default settings and content.
     std::function<sync::Widget()> newWidget;
 };
+
+// The entry of a type whose view and settings form are made from a parent widget: its icon is
+// ":/icons/widget-<id>.svg", and `fill` gives a new widget (already of this type) its title,
+// settings and content.
+template <typename View, typename Form>
+WidgetType makeWidgetType(const char* id, QString name, QString description,
+                          std::function<void(sync::Widget&)> fill) {
+    const QString typeId = QString::fromLatin1(id);
+    return {typeId,
+            std::move(name),
+            std::move(description),
+            QStringLiteral(":/icons/widget-%1.svg").arg(typeId),
+            [](QWidget* parent) -> WidgetView* { return new View(parent); },
+            [](QWidget* parent) -> WidgetSettingsForm* { return new Form(parent); },
+            [type = std::string(id), fill = std::move(fill)] {
+                sync::Widget widget;
+                widget.type = type;
+                fill(widget);
+                return widget;
+            }};
+}
 
 // Every known type. Built on first use (after QApplication exists, for translations).
 const std::vector<WidgetType>& widgetCatalog();
