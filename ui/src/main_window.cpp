@@ -484,12 +484,11 @@ void MainWindow::showDashboard(int index) {
         return;
     }
     const std::string id = tabs_->tabData(index).toString().toStdString();
-    if (id != canvas_->dashboardId()) {
-        canvas_->setDashboard(id);
-        scroll_->ensureVisible(0, 0);
-    } else {
-        canvas_->refresh();
+    if (id == canvas_->dashboardId()) {
+        return;  // the canvas follows the document's changes by itself
     }
+    canvas_->setDashboard(id);
+    scroll_->ensureVisible(0, 0);
     if (!rebuildingTabs_) {
         store_->setSetting(kDashboardKey, QString::fromStdString(id));
     }
