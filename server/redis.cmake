@@ -1,4 +1,5 @@
 list(APPEND DESKBOARD_SERVER_SOURCES
+    src/redis/cluster_slots.cpp
     src/redis/redis_client.cpp
     src/redis/redis_endpoint.cpp
     src/redis/redis_reply.cpp
