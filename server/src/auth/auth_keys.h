@@ -33,8 +33,11 @@
 //                                         [A-Za-z0-9.:_-], else "sha256-" + its SHA-256 hex)
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+
+#include <deskboard/protocol/canonical_json.h>
 
 namespace deskboard::server::auth::keys {
 
@@ -90,7 +93,18 @@ inline std::string grace(std::string_view oldRefreshHash) {
 inline std::string failedLoginsOfUser(std::string_view normalized) {
     return join(kFailUserPrefix, normalized);
 }
-// `addressPart`: see addressKeyPart() in auth_service.cpp.
+// The rate-limit key part for a client address: the address itself when it is harmless in a
+// key name (IPv4, IPv6, host names), else its SHA-256.
+inline std::string addressKeyPart(const std::string& address) {
+    const bool plain = !address.empty() && address.size() <= 64 &&
+                       std::all_of(address.begin(), address.end(), [](char c) {
+                           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                  (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '_' ||
+                                  c == '-';
+                       });
+    return plain ? address : "sha256-" + protocol::sha256Hex(address);
+}
+// `addressPart`: addressKeyPart() of the client address.
 inline std::string failedLoginsOfAddress(std::string_view addressPart) {
     return join(kFailAddressPrefix, addressPart);
 }

@@ -1,406 +1,31 @@
-// Users, logins, tokens and workspaces on Redis (the data model is in auth_keys.h). Every step
-// that must be atomic (user creation, login creation, refresh rotation with its grace answer and
-// reuse detection, revocation, deletion, grants) is one Lua script; the scripts build further
-// keys only from ids the server generated. Every answer is delivered on the service's
-// io_context, never inside the calling function.
+// Users, logins, tokens and workspaces on Redis (the data model is in auth_keys.h, the Lua
+// scripts in auth_scripts.h, the error texts in auth_errors.h, the reply parsing in
+// auth_replies.h). Every answer is delivered on the service's io_context, never inside the
+// calling function.
 #include <algorithm>
-#include <charconv>
+#include <tuple>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 #include <sodium.h>
 
-#include <deskboard/protocol/canonical_json.h>
 #include <deskboard/protocol/identifiers.h>
 #include <deskboard/server/auth/auth_service.h>
 
+#include "auth_errors.h"
 #include "auth_keys.h"
+#include "auth_replies.h"
+#include "auth_scripts.h"
 #include "tokens.h"
 
 namespace deskboard::server::auth {
 namespace {
 
-using protocol::ApiError;
-using protocol::ErrorCode;
-using redis::Reply;
 using redis::Result;
+using namespace errors;
+using namespace replies;
 
 constexpr std::string_view kPersonalWorkspaceName = "Personal";
-
-// --- errors -------------------------------------------------------------------------------
-
-ApiError storageError(const Result& result) {
-    if (!result.ok()) {
-        return {ErrorCode::StorageUnavailable,
-                "the storage is unavailable (" + std::string(redis::failureName(result.failure())) +
-                    ")"};
-    }
-    return {ErrorCode::StorageUnavailable, "the storage refused the request"};
-}
-
-ApiError malformedReply() {
-    return {ErrorCode::StorageUnavailable, "the storage gave an unexpected answer"};
-}
-
-ApiError invalidCredentials() {
-    return {ErrorCode::InvalidCredentials, "wrong user name or password"};
-}
-
-ApiError invalidRefreshToken() {
-    return {ErrorCode::InvalidRefreshToken, "the refresh token is unknown, expired or revoked"};
-}
-
-ApiError unauthorized() {
-    return {ErrorCode::Unauthorized, "missing, unknown, expired or revoked access token"};
-}
-
-ApiError badUsername() {
-    return {ErrorCode::InvalidBody,
-            "username: must be 1-64 characters of letters, digits, '.', '_' or '-'"};
-}
-
-ApiError badPassword() {
-    return {ErrorCode::InvalidBody, "password: must be 8 to 1024 bytes"};
-}
-
-ApiError userExists() {
-    return {ErrorCode::UserExists, "that user name is taken"};
-}
-
-// `name` is only echoed when it passed the user name rule.
-ApiError noSuchUser(const std::string& name) {
-    if (protocol::isValidUsername(name)) {
-        return {ErrorCode::NotFound, "no user named '" + protocol::normalizeUsername(name) + "'"};
-    }
-    return {ErrorCode::NotFound, "no user with that name"};
-}
-
-// --- reply parsing (never trusts the shape) -----------------------------------------------
-
-const Reply* elementOf(const Reply& reply, std::size_t index) {
-    if (!reply.isArray() || index >= reply.elements.size()) {
-        return nullptr;
-    }
-    return &reply.elements[index];
-}
-
-std::optional<std::string> textOf(const Reply* reply) {
-    if (reply == nullptr || !reply->isString()) {
-        return std::nullopt;
-    }
-    return reply->text;
-}
-
-std::optional<long long> integerOf(const Reply* reply) {
-    if (reply == nullptr) {
-        return std::nullopt;
-    }
-    return reply->asInteger();
-}
-
-// A flat array {id, name, id, name, ...} of valid ids.
-std::optional<std::vector<std::pair<std::string, std::string>>> pairsOf(const Reply& reply) {
-    if (!reply.isArray() || reply.elements.size() % 2 != 0) {
-        return std::nullopt;
-    }
-    std::vector<std::pair<std::string, std::string>> pairs;
-    for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
-        auto id = textOf(&reply.elements[i]);
-        auto name = textOf(&reply.elements[i + 1]);
-        if (!id || !name || !protocol::isValidIdentifier(*id)) {
-            return std::nullopt;
-        }
-        pairs.emplace_back(std::move(*id), std::move(*name));
-    }
-    return pairs;
-}
-
-// The rate-limit key part for a client address: the address itself when it is harmless in a
-// key name (IPv4, IPv6, host names), else its SHA-256.
-std::string addressKeyPart(const std::string& address) {
-    const bool plain = !address.empty() && address.size() <= 64 &&
-                       std::all_of(address.begin(), address.end(), [](char c) {
-                           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                  (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '_' ||
-                                  c == '-';
-                       });
-    return plain ? address : "sha256-" + protocol::sha256Hex(address);
-}
-
-// The grace answer as sealed: "<access>\n<refresh>\n<expiresIn>".
-std::string serializePair(const TokenPair& pair) {
-    return pair.accessToken + '\n' + pair.refreshToken + '\n' + std::to_string(pair.expiresIn);
-}
-
-std::optional<TokenPair> parsePair(std::string_view text) {
-    const auto first = text.find('\n');
-    const auto second = first == std::string_view::npos ? first : text.find('\n', first + 1);
-    if (second == std::string_view::npos) {
-        return std::nullopt;
-    }
-    TokenPair pair;
-    pair.accessToken = std::string(text.substr(0, first));
-    pair.refreshToken = std::string(text.substr(first + 1, second - first - 1));
-    const auto number = text.substr(second + 1);
-    const auto parsed =
-        std::from_chars(number.data(), number.data() + number.size(), pair.expiresIn);
-    if (parsed.ec != std::errc() || parsed.ptr != number.data() + number.size() ||
-        !detail::looksLikeToken(pair.accessToken) || !detail::looksLikeToken(pair.refreshToken)) {
-        return std::nullopt;
-    }
-    return pair;
-}
-
-// --- Lua ----------------------------------------------------------------------------------
-
-// Shared prelude: key prefixes from auth_keys.h and the revocation helpers.
-std::string prelude() {
-    const auto quote = [](std::string_view text) { return "'" + std::string(text) + "'"; };
-    return "local P_USER = " + quote(keys::kUserPrefix) +
-           "\n"
-           "local P_WORKSPACE = " +
-           quote(keys::kWorkspacePrefix) +
-           "\n"
-           "local P_LOGIN = " +
-           quote(keys::kLoginPrefix) + R"lua(
-local function now() return tonumber(redis.call('TIME')[1]) end
--- Deletes every token key of the login, then the login itself.
-local function revokeLogin(loginId, userId)
-  local loginKey = P_LOGIN .. loginId
-  local members = redis.call('ZRANGE', loginKey, 0, -1)
-  for i = 1, #members do redis.call('DEL', members[i]) end
-  redis.call('DEL', loginKey)
-  if userId then redis.call('ZREM', P_USER .. userId .. ':logins', loginId) end
-end
-local function revokeUserLogins(userId)
-  local userLogins = P_USER .. userId .. ':logins'
-  local logins = redis.call('ZRANGE', userLogins, 0, -1)
-  for i = 1, #logins do revokeLogin(logins[i], nil) end
-  redis.call('DEL', userLogins)
-end
-)lua";
-}
-
-// KEYS: username, user, users, workspace, workspace members, user workspaces.
-// ARGV: userId, normalized name, password hash, workspace id, workspace name.
-// -> 1 created, 0 name taken.
-constexpr std::string_view kCreateUser = R"lua(
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
-local t = now()
-redis.call('HSET', KEYS[2], 'username', ARGV[2], 'passwordHash', ARGV[3], 'createdAt', t,
-           'personalWorkspace', ARGV[4])
-redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('HSET', KEYS[4], 'name', ARGV[5], 'owner', ARGV[1], 'createdAt', t)
-redis.call('SADD', KEYS[5], ARGV[1])
-redis.call('SADD', KEYS[6], ARGV[4])
-return 1
-)lua";
-
-// Rate limit check and lookup. An attempt that is not refused counts as a failure at once (the
-// counters are only decremented again when it succeeds), so a burst of parallel guesses cannot
-// all pass the check before any of them is counted.
-// KEYS: failures of the name, failures of the address, username.
-// ARGV: max failures, '1' when the name is valid (else KEYS[1] and KEYS[3] are unused), window.
-// -> {retryAfterSeconds (0: not limited), userId or '', passwordHash or ''}.
-constexpr std::string_view kLoginBegin = R"lua(
-local max = tonumber(ARGV[1])
-local retry = 0
-local function check(key)
-  local failures = tonumber(redis.call('GET', key) or '0') or 0
-  if failures >= max then
-    local ms = redis.call('PTTL', key)
-    if ms <= 0 then
-      redis.call('EXPIRE', key, ARGV[3])
-      ms = tonumber(ARGV[3]) * 1000
-    end
-    local seconds = math.ceil(ms / 1000)
-    if seconds > retry then retry = seconds end
-  end
-end
-local function count(key)
-  local failures = redis.call('INCR', key)
-  if failures == 1 or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[3]) end
-end
-if ARGV[2] == '1' then check(KEYS[1]) end
-check(KEYS[2])
-if retry > 0 then return {retry, '', ''} end
-if ARGV[2] == '1' then count(KEYS[1]) end
-count(KEYS[2])
-if ARGV[2] ~= '1' then return {0, '', ''} end
-local id = redis.call('GET', KEYS[3])
-if not id then return {0, '', ''} end
-local hash = redis.call('HGET', P_USER .. id, 'passwordHash')
-if not hash then return {0, '', ''} end
-return {0, id, hash}
-)lua";
-
-// A login succeeded: takes back the failure its attempt was counted as (the counters keep
-// their TTL; a counter that expired meanwhile is left alone). Nothing is reset: see
-// verifyThenLogin.
-// KEYS: failures of the name, failures of the address, user. -> the stored user name or nil.
-constexpr std::string_view kLoginSucceeded = R"lua(
-local function uncount(key)
-  local failures = tonumber(redis.call('GET', key) or '0') or 0
-  if failures > 0 then redis.call('DECR', key) end
-end
-uncount(KEYS[1])
-uncount(KEYS[2])
-return redis.call('HGET', KEYS[3], 'username')
-)lua";
-
-// KEYS: user, login, user logins, access token, refresh token.
-// ARGV: userId, loginId, username, access TTL, refresh TTL.
-// -> access token expiry (unix s), or 0 when the user is gone.
-constexpr std::string_view kCreateLogin = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local t = now()
-local accessExpiry = t + tonumber(ARGV[4])
-local refreshExpiry = t + tonumber(ARGV[5])
--- The personal workspace rides along, so a state call without X-Workspace-Id needs no lookup.
-local personal = redis.call('HGET', KEYS[1], 'personalWorkspace') or ''
-redis.call('HSET', KEYS[4], 'userId', ARGV[1], 'loginId', ARGV[2], 'username', ARGV[3],
-           'expiresAt', accessExpiry, 'personalWorkspace', personal)
-redis.call('EXPIRE', KEYS[4], ARGV[4])
-redis.call('HSET', KEYS[5], 'userId', ARGV[1], 'loginId', ARGV[2], 'username', ARGV[3])
-redis.call('EXPIRE', KEYS[5], ARGV[5])
-redis.call('ZADD', KEYS[2], accessExpiry, KEYS[4], refreshExpiry, KEYS[5])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('ZADD', KEYS[3], refreshExpiry, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. t)
-redis.call('EXPIRE', KEYS[3], ARGV[5])
-return accessExpiry
-)lua";
-
-// Rotation, grace answer and reuse detection in one step.
-// KEYS: presented refresh token, its grace entry, new access token, new refresh token.
-// ARGV: access TTL, refresh TTL, grace seconds, the sealed new pair.
-// -> {'rotated'} | {'grace', sealed} | {'reuse'} (the login was revoked) | {'invalid'}.
-constexpr std::string_view kRefresh = R"lua(
-local r = redis.call('HMGET', KEYS[1], 'userId', 'loginId', 'username', 'rotatedAt')
-local userId, loginId, username, rotatedAt = r[1], r[2], r[3] or '', r[4]
-if not userId or not loginId then return {'invalid'} end
-local loginKey = P_LOGIN .. loginId
-if redis.call('EXISTS', loginKey) == 0 then return {'invalid'} end
-if rotatedAt then
-  local sealed = redis.call('GET', KEYS[2])
-  if sealed then return {'grace', sealed} end
-  revokeLogin(loginId, userId)
-  return {'reuse'}
-end
-local t = now()
-local accessExpiry = t + tonumber(ARGV[1])
-local refreshExpiry = t + tonumber(ARGV[2])
-local grace = tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 'rotatedAt', t)
-local personal = redis.call('HGET', P_USER .. userId, 'personalWorkspace') or ''
-redis.call('HSET', KEYS[3], 'userId', userId, 'loginId', loginId, 'username', username,
-           'expiresAt', accessExpiry, 'personalWorkspace', personal)
-redis.call('EXPIRE', KEYS[3], ARGV[1])
-redis.call('HSET', KEYS[4], 'userId', userId, 'loginId', loginId, 'username', username)
-redis.call('EXPIRE', KEYS[4], ARGV[2])
-redis.call('ZADD', loginKey, accessExpiry, KEYS[3], refreshExpiry, KEYS[4])
-if grace > 0 then
-  redis.call('SET', KEYS[2], ARGV[4], 'EX', grace)
-  redis.call('ZADD', loginKey, t + grace, KEYS[2])
-end
-redis.call('ZREMRANGEBYSCORE', loginKey, '-inf', '(' .. t)
-redis.call('EXPIRE', loginKey, ARGV[2])
-local userLogins = P_USER .. userId .. ':logins'
-redis.call('ZADD', userLogins, refreshExpiry, loginId)
-redis.call('ZREMRANGEBYSCORE', userLogins, '-inf', '(' .. t)
-redis.call('EXPIRE', userLogins, ARGV[2])
-return {'rotated'}
-)lua";
-
-// ARGV: loginId, userId.
-constexpr std::string_view kRevokeLogin = R"lua(
-revokeLogin(ARGV[1], ARGV[2])
-return 1
-)lua";
-
-// KEYS: username. -> {userId, username} or nil.
-constexpr std::string_view kLookupUser = R"lua(
-local id = redis.call('GET', KEYS[1])
-if not id then return false end
-local name = redis.call('HGET', P_USER .. id, 'username')
-if not name then return false end
-return {id, name}
-)lua";
-
-// KEYS: username. ARGV: new password hash. -> {userId, username} or nil.
-constexpr std::string_view kSetPassword = R"lua(
-local id = redis.call('GET', KEYS[1])
-if not id then return false end
-local name = redis.call('HGET', P_USER .. id, 'username')
-if not name then return false end
-redis.call('HSET', P_USER .. id, 'passwordHash', ARGV[1])
-revokeUserLogins(id)
-return {id, name}
-)lua";
-
-// Removes the user, the name, every login and token, and every membership; a workspace left
-// without members is deleted, one with other members stays (its `owner` then names a deleted
-// user). The user's dashboard state keys are kept: they are cluster-slotted per user and
-// workspace, not indexed here, and expire by REDIS_STATE_TTL.
-// KEYS: username, users. -> {userId, username} or nil.
-constexpr std::string_view kDeleteUser = R"lua(
-local id = redis.call('GET', KEYS[1])
-if not id then return false end
-local name = redis.call('HGET', P_USER .. id, 'username') or ''
-revokeUserLogins(id)
-local userWorkspaces = P_USER .. id .. ':workspaces'
-local workspaces = redis.call('SMEMBERS', userWorkspaces)
-for i = 1, #workspaces do
-  local members = P_WORKSPACE .. workspaces[i] .. ':members'
-  redis.call('SREM', members, id)
-  if redis.call('SCARD', members) == 0 then
-    redis.call('DEL', P_WORKSPACE .. workspaces[i], members)
-  end
-end
-redis.call('DEL', userWorkspaces, P_USER .. id, KEYS[1])
-redis.call('SREM', KEYS[2], id)
-return {id, name}
-)lua";
-
-// The members of a set of ids with one field of each id's hash: the user list and a user's
-// workspaces. KEYS: the set. ARGV: key prefix of the hashes, field. -> {id, value, ...}
-constexpr std::string_view kNamedMembers = R"lua(
-local ids = redis.call('SMEMBERS', KEYS[1])
-local out = {}
-for i = 1, #ids do
-  local value = redis.call('HGET', ARGV[1] .. ids[i], ARGV[2])
-  if value then out[#out + 1] = ids[i]; out[#out + 1] = value end
-end
-return out
-)lua";
-
-// KEYS: user, workspace, workspace members, user workspaces. ARGV: userId, workspaceId, name.
-// -> 1, or 0 when the user is gone.
-constexpr std::string_view kCreateWorkspace = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], 'name', ARGV[3], 'owner', ARGV[1], 'createdAt', now())
-redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('SADD', KEYS[4], ARGV[2])
-return 1
-)lua";
-
-// KEYS: username, workspace, workspace members. ARGV: workspaceId, 'grant' | 'revoke'.
-// -> {'ok', changed} | {'no_user'} | {'no_workspace'} | {'owner'}.
-constexpr std::string_view kMembership = R"lua(
-local id = redis.call('GET', KEYS[1])
-if not id then return {'no_user'} end
-if redis.call('EXISTS', KEYS[2]) == 0 then return {'no_workspace'} end
-local userWorkspaces = P_USER .. id .. ':workspaces'
-if ARGV[2] == 'grant' then
-  local added = redis.call('SADD', KEYS[3], id)
-  redis.call('SADD', userWorkspaces, ARGV[1])
-  return {'ok', added}
-end
-if redis.call('HGET', KEYS[2], 'owner') == id then return {'owner'} end
-local removed = redis.call('SREM', KEYS[3], id)
-redis.call('SREM', userWorkspaces, ARGV[1])
-return {'ok', removed}
-)lua";
 
 }  // namespace
 
@@ -414,18 +39,18 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
           redis_(redis),
           hasher_(hasher),
           options_(options),
-          createUser_(prelude() + std::string(kCreateUser)),
-          loginBegin_(prelude() + std::string(kLoginBegin)),
-          loginSucceeded_(prelude() + std::string(kLoginSucceeded)),
-          createLogin_(prelude() + std::string(kCreateLogin)),
-          refresh_(prelude() + std::string(kRefresh)),
-          revokeLogin_(prelude() + std::string(kRevokeLogin)),
-          lookupUser_(prelude() + std::string(kLookupUser)),
-          setPassword_(prelude() + std::string(kSetPassword)),
-          deleteUser_(prelude() + std::string(kDeleteUser)),
-          namedMembers_(std::string(kNamedMembers)),
-          createWorkspace_(prelude() + std::string(kCreateWorkspace)),
-          membership_(prelude() + std::string(kMembership)) {
+          createUser_(scripts::withPrelude(scripts::kCreateUser)),
+          loginBegin_(scripts::withPrelude(scripts::kLoginBegin)),
+          loginSucceeded_(scripts::withPrelude(scripts::kLoginSucceeded)),
+          createLogin_(scripts::withPrelude(scripts::kCreateLogin)),
+          refresh_(scripts::withPrelude(scripts::kRefresh)),
+          logout_(scripts::withPrelude(scripts::kLogout)),
+          findUser_(scripts::withPrelude(scripts::kFindUser)),
+          setPassword_(scripts::withPrelude(scripts::kSetPassword)),
+          deleteUser_(scripts::withPrelude(scripts::kDeleteUser)),
+          namedMembers_(std::string(scripts::kNamedMembers)),
+          createWorkspace_(scripts::withPrelude(scripts::kCreateWorkspace)),
+          changeMembership_(scripts::withPrelude(scripts::kChangeMembership)) {
         detail::ensureSodium();
     }
 
@@ -486,8 +111,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                      [self = shared_from_this(), normalized,
                       then = std::move(then)](std::string hash) mutable {
                          if (hash.empty()) {
-                             then(ApiError{ErrorCode::StorageUnavailable,
-                                           "the password could not be hashed (out of memory)"});
+                             then(hashFailed());
                              return;
                          }
                          const std::string userId = detail::newId();
@@ -514,8 +138,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     // Validates, refuses a taken name early (saves the hashing), then creates the user.
-    void addUser(std::string username, std::string password,
-                 std::function<void(Expected<User>)> done) {
+    void createUser(std::string username, std::string password,
+                    std::function<void(Expected<User>)> done) {
         if (!protocol::isValidUsername(username)) {
             answer<User>(std::move(done), badUsername());
             return;
@@ -549,36 +173,20 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     }
 
     // {userId, username} of a name, or nothing.
-    void lookupUser(const std::string& username,
-                    std::function<void(Expected<std::optional<User>>)> then) {
+    void findUser(const std::string& username,
+                  std::function<void(Expected<std::optional<User>>)> then) {
         if (!protocol::isValidUsername(username)) {
             answer<std::optional<User>>(std::move(then), std::optional<User>());
             return;
         }
-        eval(lookupUser_, {keys::username(protocol::normalizeUsername(username))}, {},
-             [then = std::move(then)](Result result) { then(userReply(result)); });
-    }
-
-    // Parses {userId, username} | nil.
-    static Expected<std::optional<User>> userReply(const Result& result) {
-        if (!result.succeeded()) {
-            return storageError(result);
-        }
-        if (result.reply().isNil()) {
-            return std::optional<User>();
-        }
-        auto id = textOf(elementOf(result.reply(), 0));
-        auto name = textOf(elementOf(result.reply(), 1));
-        if (!id || !name || !protocol::isValidIdentifier(*id)) {
-            return malformedReply();
-        }
-        return std::optional<User>(User{std::move(*id), std::move(*name)});
+        eval(findUser_, {keys::username(protocol::normalizeUsername(username))}, {},
+             [then = std::move(then)](Result result) { then(userOf(result)); });
     }
 
     // --- logins ---
 
     // Creates a login with its first token pair, then answers with the user's workspaces.
-    void startLogin(User user, std::function<void(Expected<LoginAnswer>)> done) {
+    void createLogin(User user, std::function<void(Expected<LoginAnswer>)> done) {
         auto answerValue = std::make_shared<LoginAnswer>();
         answerValue->accessToken = detail::newToken();
         answerValue->refreshToken = detail::newToken();
@@ -606,7 +214,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                      done(invalidCredentials());
                      return;
                  }
-                 self->listWorkspaces(
+                 self->workspacesOf(
                      answerValue->user.id,
                      [answerValue, done](Expected<std::vector<Workspace>> workspaces) {
                          if (!workspaces) {
@@ -621,14 +229,15 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
 
     void signup(std::string username, std::string password,
                 std::function<void(Expected<LoginAnswer>)> done) {
-        addUser(std::move(username), std::move(password),
-                [self = shared_from_this(), done = std::move(done)](Expected<User> user) mutable {
-                    if (!user) {
-                        done(user.error());
-                        return;
-                    }
-                    self->startLogin(std::move(user).value(), std::move(done));
-                });
+        createUser(
+            std::move(username), std::move(password),
+            [self = shared_from_this(), done = std::move(done)](Expected<User> user) mutable {
+                if (!user) {
+                    done(user.error());
+                    return;
+                }
+                self->createLogin(std::move(user).value(), std::move(done));
+            });
     }
 
     void login(std::string username, std::string password, std::string remoteAddress,
@@ -637,7 +246,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
         const std::string normalized = nameValid ? protocol::normalizeUsername(username) : "";
         const std::string nameFailures = keys::failedLoginsOfUser(normalized);
         const std::string addressFailures =
-            keys::failedLoginsOfAddress(addressKeyPart(remoteAddress));
+            keys::failedLoginsOfAddress(keys::addressKeyPart(remoteAddress));
         const std::string valid = nameValid ? "1" : "0";
         eval(loginBegin_, {nameFailures, addressFailures, keys::username(normalized)},
              {std::to_string(options_.loginMaxFailures), valid,
@@ -656,10 +265,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                      return;
                  }
                  if (*retryAfter > 0) {
-                     done(ApiError{ErrorCode::RateLimited,
-                                   "too many failed logins; try again in " +
-                                       std::to_string(*retryAfter) + " s",
-                                   *retryAfter});
+                     done(rateLimited(*retryAfter));
                      return;
                  }
                  // The attempt is already counted as a failure.
@@ -722,7 +328,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                                    done(invalidCredentials());  // deleted meanwhile
                                    return;
                                }
-                               self->startLogin(User{userId, std::move(*name)}, done);
+                               self->createLogin(User{userId, std::move(*name)}, done);
                            });
             });
     }
@@ -806,7 +412,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             answer<bool>(std::move(done), unauthorized());
             return;
         }
-        eval(revokeLogin_, {}, {principal.loginId, principal.userId},
+        eval(logout_, {}, {principal.loginId, principal.userId},
              [done = std::move(done)](Result result) {
                  if (!result.succeeded()) {
                      done(storageError(result));
@@ -837,8 +443,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
 
     // --- workspaces ---
 
-    void listWorkspaces(const std::string& userId,
-                        std::function<void(Expected<std::vector<Workspace>>)> done) {
+    void workspacesOf(const std::string& userId,
+                      std::function<void(Expected<std::vector<Workspace>>)> done) {
         if (!protocol::isValidIdentifier(userId)) {
             answer<std::vector<Workspace>>(std::move(done), unauthorized());
             return;
@@ -871,10 +477,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     void createWorkspace(const std::string& ownerUserId, std::string name,
                          std::function<void(Expected<Workspace>)> done) {
         if (!protocol::isValidWorkspaceName(name)) {
-            answer<Workspace>(std::move(done),
-                              ApiError{ErrorCode::InvalidBody,
-                                       "name: must be 1-100 characters of valid UTF-8 without "
-                                       "control characters"});
+            answer<Workspace>(std::move(done), badWorkspaceName());
             return;
         }
         if (!protocol::isValidIdentifier(ownerUserId)) {
@@ -893,7 +496,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                  } else if (result.reply().asInteger() == 1) {
                      done(std::move(created));
                  } else if (result.reply().asInteger() == 0) {
-                     done(ApiError{ErrorCode::NotFound, "the owner does not exist"});
+                     done(noSuchOwner());
                  } else {
                      done(malformedReply());
                  }
@@ -903,28 +506,23 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     void resolveWorkspace(const std::string& userId, std::optional<std::string> requested,
                           std::function<void(Expected<std::string>)> done) {
         if (requested && !protocol::isValidIdentifier(*requested)) {
-            answer<std::string>(std::move(done),
-                                ApiError{ErrorCode::InvalidWorkspaceId,
-                                         "X-Workspace-Id: must be 1-64 of [A-Za-z0-9_-]"});
+            answer<std::string>(std::move(done), badWorkspaceHeader());
             return;
         }
         if (!protocol::isValidIdentifier(userId)) {
             answer<std::string>(std::move(done), unauthorized());
             return;
         }
-        const auto forbidden = [] {
-            return ApiError{ErrorCode::ForbiddenWorkspace, "not a member of that workspace"};
-        };
         if (!requested) {
             command({"HGET", keys::user(userId), "personalWorkspace"},
-                    [done = std::move(done), forbidden](Result result) {
+                    [done = std::move(done)](Result result) {
                         if (!result.succeeded()) {
                             done(storageError(result));
                             return;
                         }
                         auto id = textOf(&result.reply());
                         if (!id || !protocol::isValidIdentifier(*id)) {
-                            done(forbidden());
+                            done(notAMember());
                         } else {
                             done(std::move(*id));
                         }
@@ -932,7 +530,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         command({"SISMEMBER", keys::workspaceMembers(*requested), userId},
-                [id = *requested, done = std::move(done), forbidden](Result result) {
+                [id = *requested, done = std::move(done)](Result result) {
                     if (!result.succeeded()) {
                         done(storageError(result));
                         return;
@@ -943,7 +541,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                     } else if (*member == 1) {
                         done(std::string(id));
                     } else {
-                        done(forbidden());
+                        done(notAMember());
                     }
                 });
     }
@@ -961,8 +559,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         // Refuse unknown names before spending a hash on them.
-        lookupUser(username, [self = shared_from_this(), username, password = std::move(password),
-                              done = std::move(done)](Expected<std::optional<User>> found) mutable {
+        findUser(username, [self = shared_from_this(), username, password = std::move(password),
+                            done = std::move(done)](Expected<std::optional<User>> found) mutable {
             if (!found) {
                 done(found.error());
                 return;
@@ -975,14 +573,13 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                 std::move(password), self->io_,
                 [self, username, done = std::move(done)](std::string hash) mutable {
                     if (hash.empty()) {
-                        done(ApiError{ErrorCode::StorageUnavailable,
-                                      "the password could not be hashed (out of memory)"});
+                        done(hashFailed());
                         return;
                     }
                     self->eval(
                         self->setPassword_, {keys::username(protocol::normalizeUsername(username))},
                         {std::move(hash)}, [username, done = std::move(done)](Result result) {
-                            auto user = userReply(result);
+                            auto user = userOf(result);
                             if (!user) {
                                 done(user.error());
                             } else if (!user.value()) {
@@ -1003,7 +600,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
         eval(deleteUser_,
              {keys::username(protocol::normalizeUsername(username)), std::string(keys::kUsers)}, {},
              [username, done = std::move(done)](Result result) {
-                 auto user = userReply(result);
+                 auto user = userOf(result);
                  if (!user) {
                      done(user.error());
                  } else if (!user.value()) {
@@ -1041,15 +638,14 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     void changeMembership(std::string workspaceId, std::string username, bool grant,
                           std::function<void(Expected<bool>)> done) {
         if (!protocol::isValidIdentifier(workspaceId)) {
-            answer<bool>(std::move(done), ApiError{ErrorCode::InvalidWorkspaceId,
-                                                   "workspace id: must be 1-64 of [A-Za-z0-9_-]"});
+            answer<bool>(std::move(done), badWorkspaceId());
             return;
         }
         if (!protocol::isValidUsername(username)) {
             answer<bool>(std::move(done), noSuchUser(username));
             return;
         }
-        eval(membership_,
+        eval(changeMembership_,
              {keys::username(protocol::normalizeUsername(username)), keys::workspace(workspaceId),
               keys::workspaceMembers(workspaceId)},
              {workspaceId, grant ? "grant" : "revoke"},
@@ -1071,10 +667,9 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                  } else if (*outcome == "no_user") {
                      done(noSuchUser(username));
                  } else if (*outcome == "no_workspace") {
-                     done(ApiError{ErrorCode::NotFound, "no workspace with id " + workspaceId});
+                     done(noSuchWorkspace(workspaceId));
                  } else if (*outcome == "owner") {
-                     done(ApiError{ErrorCode::InvalidBody,
-                                   "username: the owner of a workspace cannot be revoked from it"});
+                     done(ownerNotRevocable());
                  } else {
                      done(malformedReply());
                  }
@@ -1089,8 +684,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
   private:
     // Per instance (the client caches each script's SHA in it; instances run on different
     // threads).
-    redis::Script createUser_, loginBegin_, loginSucceeded_, createLogin_, refresh_, revokeLogin_,
-        lookupUser_, setPassword_, deleteUser_, namedMembers_, createWorkspace_, membership_;
+    redis::Script createUser_, loginBegin_, loginSucceeded_, createLogin_, refresh_, logout_,
+        findUser_, setPassword_, deleteUser_, namedMembers_, createWorkspace_, changeMembership_;
     std::string dummyHash_;
     std::vector<std::function<void(const std::string&)>> dummyWaiters_;
 };
@@ -1134,7 +729,7 @@ void AuthService::loginAlive(const std::string& loginId, std::function<void(Expe
 
 void AuthService::workspacesOf(const std::string& userId,
                                std::function<void(Expected<std::vector<Workspace>>)> done) {
-    impl_->listWorkspaces(userId, std::move(done));
+    impl_->workspacesOf(userId, std::move(done));
 }
 
 void AuthService::createWorkspace(const std::string& ownerUserId, std::string name,
@@ -1158,7 +753,7 @@ void AuthService::resolveWorkspace(const std::string& userId, std::optional<std:
 
 void AuthService::createUser(std::string username, std::string password,
                              std::function<void(Expected<User>)> done) {
-    impl_->addUser(std::move(username), std::move(password), std::move(done));
+    impl_->createUser(std::move(username), std::move(password), std::move(done));
 }
 
 void AuthService::setPassword(std::string username, std::string password,
@@ -1176,7 +771,7 @@ void AuthService::listUsers(std::function<void(Expected<std::vector<User>>)> don
 
 void AuthService::findUser(std::string username,
                            std::function<void(Expected<std::optional<User>>)> done) {
-    impl_->lookupUser(username, std::move(done));
+    impl_->findUser(username, std::move(done));
 }
 
 void AuthService::grant(std::string workspaceId, std::string username,
