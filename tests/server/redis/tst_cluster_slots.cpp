@@ -11,6 +11,9 @@
 #include "auth/auth_keys.h"
 #include "redis/cluster_slots.h"
 
+// A data-driven column of key lists.
+Q_DECLARE_METATYPE(std::vector<std::string>)
+
 using namespace deskboard::server::redis::cluster;
 namespace keys = deskboard::server::auth::keys;
 
@@ -201,8 +204,6 @@ class ClusterSlotsTest : public QObject {
         QVERIFY(!commonSlot(keyList));
     }
 };
-
-Q_DECLARE_METATYPE(std::vector<std::string>)
 
 QTEST_GUILESS_MAIN(ClusterSlotsTest)
 #include "tst_cluster_slots.moc"
