@@ -13,7 +13,6 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QStackedWidget>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
@@ -45,25 +44,14 @@ class BookmarksView : public WidgetView {
         auto* layout = new QVBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
         layout->setSpacing(4);
-        pages_ = new QStackedWidget(this);
-        list_ = new QListWidget(pages_);
-        list_->setAccessibleName(tr("Bookmarks"));
-        list_->setFrameShape(QFrame::NoFrame);
+        pages_ = new ItemListPages(
+            tr("Bookmarks"), tr("No bookmarks yet — add one below"), tr("Bookmarks text"),
+            tr("This text is not a list of bookmarks (one \"Title | URL\" per line), so it is "
+               "shown as it is and left unchanged."),
+            this);
+        list_ = pages_->list();
         list_->installEventFilter(this);
         list_->setCursor(Qt::PointingHandCursor);
-        empty_ = makeEmptyStateLabel(tr("No bookmarks yet — add one below"), pages_);
-        raw_ = new QPlainTextEdit(pages_);
-        raw_->setReadOnly(true);
-        raw_->setAccessibleName(tr("Bookmarks text"));
-        rawNote_ = new QLabel(tr("This text is not a list of bookmarks (one \"Title | URL\" per "
-                                 "line), so it is shown as it is and left unchanged."),
-                              this);
-        rawNote_->setWordWrap(true);
-        rawNote_->setForegroundRole(QPalette::PlaceholderText);
-        pages_->addWidget(list_);
-        pages_->addWidget(empty_);
-        pages_->addWidget(raw_);
-        layout->addWidget(rawNote_);
         layout->addWidget(pages_, 1);
 
         auto* row = new QHBoxLayout;
@@ -131,14 +119,12 @@ class BookmarksView : public WidgetView {
     void rebuild() {
         bookmarks_ = sync::parseBookmarks(widget_.content);
         const int current = list_->currentRow();
-        rawNote_->setVisible(!bookmarks_);
         for (QWidget* control : {static_cast<QWidget*>(title_), static_cast<QWidget*>(url_),
                                  static_cast<QWidget*>(add_)}) {
             control->setEnabled(bookmarks_.has_value());
         }
         if (!bookmarks_) {
-            raw_->setPlainText(qs(widget_.content));
-            pages_->setCurrentWidget(raw_);
+            pages_->showRaw(qs(widget_.content));
             remove_->setEnabled(false);
             return;
         }
@@ -154,7 +140,7 @@ class BookmarksView : public WidgetView {
             item->setData(kIndexRole, i);
         }
         list_->setCurrentRow(std::min(current, list_->count() - 1));
-        pages_->setCurrentWidget(list_->count() > 0 ? static_cast<QWidget*>(list_) : empty_);
+        pages_->showItems();
         remove_->setEnabled(list_->currentItem() != nullptr);
     }
 
@@ -217,11 +203,8 @@ class BookmarksView : public WidgetView {
         propose(std::move(bookmarks), tr("Remove bookmark"));
     }
 
-    QStackedWidget* pages_ = nullptr;
+    ItemListPages* pages_ = nullptr;
     QListWidget* list_ = nullptr;
-    QLabel* empty_ = nullptr;
-    QPlainTextEdit* raw_ = nullptr;
-    QLabel* rawNote_ = nullptr;
     QLineEdit* title_ = nullptr;
     QLineEdit* url_ = nullptr;
     QPushButton* add_ = nullptr;

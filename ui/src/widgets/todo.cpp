@@ -13,7 +13,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QShortcut>
-#include <QStackedWidget>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
@@ -39,27 +38,15 @@ class TodoView : public WidgetView {
         layout->setContentsMargins(0, 0, 0, 0);
         layout->setSpacing(4);
 
-        pages_ = new QStackedWidget(this);
-        list_ = new QListWidget(pages_);
-        list_->setAccessibleName(tr("To-do items"));
-        list_->setFrameShape(QFrame::NoFrame);
-        list_->setEditTriggers(QAbstractItemView::DoubleClicked |
-                               QAbstractItemView::EditKeyPressed);
-        list_->installEventFilter(this);
-        empty_ = makeEmptyStateLabel(tr("No items yet — add one below"), pages_);
-        raw_ = new QPlainTextEdit(pages_);
-        raw_->setReadOnly(true);
-        raw_->setAccessibleName(tr("To-do list text"));
-        rawNote_ = new QLabel(
+        pages_ = new ItemListPages(
+            tr("To-do items"), tr("No items yet — add one below"), tr("To-do list text"),
             tr("This text is not a to-do list (one \"- [ ] item\" per line), so it is shown as "
                "it is and left unchanged."),
             this);
-        rawNote_->setWordWrap(true);
-        rawNote_->setForegroundRole(QPalette::PlaceholderText);
-        pages_->addWidget(list_);
-        pages_->addWidget(empty_);
-        pages_->addWidget(raw_);
-        layout->addWidget(rawNote_);
+        list_ = pages_->list();
+        list_->setEditTriggers(QAbstractItemView::DoubleClicked |
+                               QAbstractItemView::EditKeyPressed);
+        list_->installEventFilter(this);
         layout->addWidget(pages_, 1);
 
         auto* row = new QHBoxLayout;
@@ -137,12 +124,10 @@ class TodoView : public WidgetView {
         const bool hideDone = settingBool(widget_.settings, "hideDone", false);
         const int current =
             list_->currentItem() != nullptr ? list_->currentItem()->data(kIndexRole).toInt() : -1;
-        rawNote_->setVisible(!items_);
         input_->setEnabled(items_.has_value());
         add_->setEnabled(items_.has_value());
         if (!items_) {
-            raw_->setPlainText(qs(widget_.content));
-            pages_->setCurrentWidget(raw_);
+            pages_->showRaw(qs(widget_.content));
             updateButtons();
             return;
         }
@@ -170,15 +155,9 @@ class TodoView : public WidgetView {
                 list_->setCurrentItem(item);
             }
         }
-        if (list_->count() > 0) {
-            pages_->setCurrentWidget(list_);
-        } else {
-            empty_->setText(hidden > 0 ? hidden == 1
-                                             ? tr("All done — 1 checked item hidden")
-                                             : tr("All done — %1 checked items hidden").arg(hidden)
-                                       : tr("No items yet — add one below"));
-            pages_->setCurrentWidget(empty_);
-        }
+        pages_->showItems(hidden == 0   ? QString()
+                          : hidden == 1 ? tr("All done — 1 checked item hidden")
+                                        : tr("All done — %1 checked items hidden").arg(hidden));
         updateButtons();
     }
 
@@ -269,11 +248,8 @@ class TodoView : public WidgetView {
             0, this, [this, row] { list_->setCurrentRow(std::min(row, list_->count() - 1)); });
     }
 
-    QStackedWidget* pages_ = nullptr;
+    ItemListPages* pages_ = nullptr;
     QListWidget* list_ = nullptr;
-    QLabel* empty_ = nullptr;
-    QPlainTextEdit* raw_ = nullptr;
-    QLabel* rawNote_ = nullptr;
     QLineEdit* input_ = nullptr;
     QPushButton* add_ = nullptr;
     QToolButton* up_ = nullptr;

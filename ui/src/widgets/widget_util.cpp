@@ -3,6 +3,7 @@
 
 #include <QPalette>
 #include <QRegularExpression>
+#include <QVBoxLayout>
 
 namespace deskboard::ui::widgets {
 
@@ -87,6 +88,48 @@ QLabel* makeEmptyStateLabel(const QString& text, QWidget* parent) {
     label->setForegroundRole(QPalette::PlaceholderText);
     label->setMargin(8);
     return label;
+}
+
+ItemListPages::ItemListPages(const QString& listName, const QString& emptyText,
+                             const QString& rawName, const QString& rawNote, QWidget* parent)
+    : QWidget(parent),
+      pages_(new QStackedWidget(this)),
+      list_(new QListWidget(pages_)),
+      empty_(makeEmptyStateLabel(emptyText, pages_)),
+      raw_(new QPlainTextEdit(pages_)),
+      note_(new QLabel(rawNote, this)),
+      emptyText_(emptyText) {
+    list_->setAccessibleName(listName);
+    list_->setFrameShape(QFrame::NoFrame);
+    raw_->setReadOnly(true);
+    raw_->setAccessibleName(rawName);
+    note_->setWordWrap(true);
+    note_->setForegroundRole(QPalette::PlaceholderText);
+    note_->hide();
+    pages_->addWidget(list_);
+    pages_->addWidget(empty_);
+    pages_->addWidget(raw_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(note_);
+    layout->addWidget(pages_, 1);
+}
+
+void ItemListPages::showItems(const QString& emptyText) {
+    note_->hide();
+    if (list_->count() > 0) {
+        pages_->setCurrentWidget(list_);
+        return;
+    }
+    empty_->setText(emptyText.isEmpty() ? emptyText_ : emptyText);
+    pages_->setCurrentWidget(empty_);
+}
+
+void ItemListPages::showRaw(const QString& text) {
+    note_->show();
+    raw_->setPlainText(text);
+    pages_->setCurrentWidget(raw_);
 }
 
 }  // namespace deskboard::ui::widgets

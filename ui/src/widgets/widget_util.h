@@ -8,6 +8,9 @@
 #include <string>
 
 #include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QStackedWidget>
 #include <QString>
 #include <QStringList>
 
@@ -35,5 +38,28 @@ QStringList settingStringList(const nlohmann::json& settings, const char* key);
 
 // A centred, word-wrapped label in the palette's placeholder colour, for "No items yet".
 QLabel* makeEmptyStateLabel(const QString& text, QWidget* parent);
+
+// The body of a list-shaped widget (to-do list, bookmarks): its items, an empty state when there
+// are none, or, when the content is not in the type's format, the text as it is (read-only)
+// under a note saying why: such content is shown and never rewritten.
+class ItemListPages : public QWidget {
+  public:
+    ItemListPages(const QString& listName, const QString& emptyText, const QString& rawName,
+                  const QString& rawNote, QWidget* parent);
+
+    QListWidget* list() const { return list_; }
+    // The list, or when it has no items the empty state (`emptyText`, else the constructor's).
+    void showItems(const QString& emptyText = {});
+    // The content as it is, with the note.
+    void showRaw(const QString& text);
+
+  private:
+    QStackedWidget* pages_;
+    QListWidget* list_;
+    QLabel* empty_;
+    QPlainTextEdit* raw_;
+    QLabel* note_;
+    QString emptyText_;
+};
 
 }  // namespace deskboard::ui::widgets
