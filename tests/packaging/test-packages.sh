@@ -110,16 +110,27 @@ for page in deskboard deskboard-server; do
 done
 
 # --- 3. the installed server against a private Redis -------------------------------------------
+# A port below the kernel's ephemeral range (outgoing connections of the tests running beside this
+# one take ports from that range), not answering on loopback now. Binding can still lose a race,
+# so the callers retry with another port.
 free_port() {
-    local port
+    local low port
+    low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+    [ "$low" -gt 11000 ] || low=32768
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
         fi
     done
     return 1
+}
+# True once the command succeeds or process $1 has exited (so a failed bind ends the wait at once).
+answers_or_exited() {
+    local pid="$1"
+    shift
+    "$@" || ! kill -0 "$pid" 2>/dev/null
 }
 wait_until() {
     local deadline=$((SECONDS + $1))
@@ -131,20 +142,40 @@ wait_until() {
 }
 
 step "/usr/bin/deskboard-server against a private redis-server: GET /readyz"
-redis_port="$(free_port)" || fail "no free port for redis-server"
 mkdir -p "$work/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis" \
-    --logfile "$work/redis/redis.log" --daemonize no &
-children+=("$!")
-wait_until 10 redis-cli -h 127.0.0.1 -p "$redis_port" ping ||
+redis_started=no
+for attempt in 1 2 3 4 5; do
+    redis_port="$(free_port)" || fail "no free port for redis-server"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis" \
+        --logfile "$work/redis/redis.log" --daemonize no &
+    redis_pid="$!"
+    children+=("$redis_pid")
+    wait_until 10 answers_or_exited "$redis_pid" redis-cli -h 127.0.0.1 -p "$redis_port" ping || break
+    if redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
+        redis_started=yes
+        break
+    fi
+    echo "redis-server could not listen on port $redis_port (attempt $attempt), trying another port"
+done
+[ "$redis_started" = yes ] ||
     fail "redis-server did not answer PING within 10 s: $(tail -n 5 "$work/redis/redis.log")"
 
-server_port="$(free_port)" || fail "no free port for deskboard-server"
-REDIS_URL="redis://127.0.0.1:$redis_port" DESKBOARD_LISTEN="127.0.0.1:$server_port" \
-    DESKBOARD_LOG_FORMAT=text /usr/bin/deskboard-server 2>"$work/server.log" &
-server_pid="$!"
-children+=("$server_pid")
-if ! wait_until 20 curl -fsS "http://127.0.0.1:$server_port/readyz"; then
+server_started=no
+for attempt in 1 2 3 4 5; do
+    server_port="$(free_port)" || fail "no free port for deskboard-server"
+    REDIS_URL="redis://127.0.0.1:$redis_port" DESKBOARD_LISTEN="127.0.0.1:$server_port" \
+        DESKBOARD_LOG_FORMAT=text /usr/bin/deskboard-server 2>"$work/server.log" &
+    server_pid="$!"
+    children+=("$server_pid")
+    wait_until 20 answers_or_exited "$server_pid" curl -fsS "http://127.0.0.1:$server_port/readyz" || break
+    if kill -0 "$server_pid" 2>/dev/null; then
+        server_started=yes
+        break
+    fi
+    echo "deskboard-server exited before answering on port $server_port (attempt $attempt):"
+    tail -n 3 "$work/server.log"
+done
+if [ "$server_started" != yes ]; then
     cat "$work/server.log" >&2
     fail "the installed deskboard-server did not answer GET /readyz with 200 within 20 s"
 fi
