@@ -1,13 +1,13 @@
 #include "api_handler.h"
 
-#include <algorithm>
-#include <charconv>
-
 #include <deskboard/protocol/auth_messages.h>
 #include <deskboard/protocol/history_messages.h>
 #include <deskboard/protocol/identifiers.h>
 #include <deskboard/protocol/json_parse.h>
-#include <deskboard/protocol/messages.h>
+#include <deskboard/protocol/probe_messages.h>
+
+#include "api_responses.h"
+#include "request_parsing.h"
 
 namespace deskboard::server::api {
 namespace {
@@ -15,134 +15,8 @@ namespace {
 using protocol::ApiError;
 using protocol::ErrorCode;
 
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 // Bodies of the auth and workspace routes are small; states get DESKBOARD_MAX_STATE_BYTES.
 constexpr std::size_t kSmallBodyBytes = 64 * 1024;
-
-http::Response jsonResponse(int status, std::string body, std::vector<http::Header> headers = {}) {
-    return http::Response{status, std::string(kJson), std::move(body), std::move(headers)};
-}
-
-http::Response errorResponse(const ApiError& error) {
-    std::vector<http::Header> headers;
-    if (error.code == ErrorCode::Unauthorized) {
-        headers.push_back({"WWW-Authenticate", "Bearer"});
-    }
-    if (error.retryAfterSeconds) {
-        headers.push_back({"Retry-After", std::to_string(*error.retryAfterSeconds)});
-    }
-    return jsonResponse(protocol::httpStatus(error.code), protocol::errorBody(error),
-                        std::move(headers));
-}
-
-void fail(const std::shared_ptr<http::Exchange>& exchange, const ApiError& error) {
-    exchange->respond(errorResponse(error));
-}
-
-// The body text of an answer written through a protocol type's toJson() (the small answers of
-// the auth and workspace routes; the state routes append theirs). Never throws: invalid UTF-8
-// would become U+FFFD.
-std::string jsonText(const nlohmann::json& json) {
-    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// A decimal version in [minimum, 2^53).
-std::optional<std::int64_t> parseVersion(std::string_view text, std::int64_t minimum = 1) {
-    std::int64_t value = 0;
-    const auto* end = text.data() + text.size();
-    const auto result = std::from_chars(text.data(), end, value);
-    if (text.empty() || result.ec != std::errc() || result.ptr != end || value < minimum ||
-        value > protocol::kMaxVersion) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-// The version named by an If-None-Match header such as "7", W/"7" or a list of them: the
-// first entry that is a version.
-std::optional<std::int64_t> ifNoneMatchVersion(std::string_view header) {
-    while (!header.empty()) {
-        const auto comma = header.find(',');
-        std::string_view entry = trimmed(header.substr(0, comma));
-        if (entry.substr(0, 2) == "W/") {
-            entry.remove_prefix(2);
-        }
-        if (entry.size() >= 2 && entry.front() == '"' && entry.back() == '"') {
-            if (auto version = parseVersion(entry.substr(1, entry.size() - 2))) {
-                return version;
-            }
-        }
-        header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    }
-    return std::nullopt;
-}
-
-bool isJsonMediaType(std::string_view contentType) {
-    return equalsIgnoringCase(trimmed(contentType.substr(0, contentType.find(';'))),
-                              "application/json");
-}
-
-// The token of "Authorization: Bearer <token>"; nothing when absent or malformed.
-std::optional<std::string> bearerToken(const http::RequestHead& head) {
-    const auto header = head.header("Authorization");
-    if (!header) {
-        return std::nullopt;
-    }
-    const std::string_view value = trimmed(*header);
-    if (value.size() < 8 || !equalsIgnoringCase(value.substr(0, 7), "Bearer ")) {
-        return std::nullopt;
-    }
-    const std::string_view token = trimmed(value.substr(7));
-    const bool wellFormed =
-        !token.empty() && token.size() <= 256 &&
-        std::all_of(token.begin(), token.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-        });
-    return wellFormed ? std::optional<std::string>(token) : std::nullopt;
-}
-
-// The client's address: the peer, or behind a trusted proxy the last X-Forwarded-For entry that
-// is not itself a trusted proxy.
-std::string clientAddress(const http::RequestHead& head, const std::vector<std::string>& proxies) {
-    const auto trusted = [&](std::string_view address) {
-        return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
-    };
-    if (!trusted(head.remoteAddress)) {
-        return head.remoteAddress;
-    }
-    const auto forwarded = head.header("X-Forwarded-For");
-    if (!forwarded) {
-        return head.remoteAddress;
-    }
-    std::string_view rest = *forwarded;
-    while (!rest.empty()) {
-        const auto comma = rest.rfind(',');
-        const std::string_view hop =
-            trimmed(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
-        if (!hop.empty() && !trusted(hop)) {
-            return std::string(hop.substr(0, 64));
-        }
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-    }
-    return head.remoteAddress;
-}
 
 protocol::WorkspaceInfo workspaceInfo(const auth::Workspace& workspace) {
     return protocol::WorkspaceInfo{workspace.id, workspace.name};
@@ -157,26 +31,10 @@ std::vector<protocol::WorkspaceInfo> workspaceInfos(const std::vector<auth::Work
     return infos;
 }
 
-std::string loginAnswerBody(const auth::LoginAnswer& answer) {
-    return jsonText(
-        toJson(protocol::LoginResponse{answer.accessToken, answer.refreshToken, answer.expiresIn,
-                                       protocol::UserInfo{answer.user.id, answer.user.username},
-                                       workspaceInfos(answer.workspaces)}));
-}
-
-std::string successBody(bool success) {
-    return jsonText(toJson(protocol::SuccessResponse{success}));
-}
-
-std::string etag(std::int64_t version) {
-    return "\"" + std::to_string(version) + "\"";
-}
-
-// {version, state, lastModified} with the stored state spliced in as it is (it is valid JSON).
-std::string storedStateBody(const state::StoredState& stored) {
-    std::string body;
-    protocol::appendGetStateResponse(body, stored.version, stored.stateJson, stored.lastModified);
-    return body;
+protocol::LoginResponse loginResponse(const auth::LoginAnswer& answer) {
+    return protocol::LoginResponse{answer.accessToken, answer.refreshToken, answer.expiresIn,
+                                   protocol::UserInfo{answer.user.id, answer.user.username},
+                                   workspaceInfos(answer.workspaces)};
 }
 
 }  // namespace
@@ -189,7 +47,9 @@ ApiHandler::ApiHandler(const Config& config, redis::Client& redis, auth::AuthSer
       state_(state),
       events_(events),
       metrics_(metrics),
-      saveParser_(config.maxStateBytes, config.maxJsonDepth) {}
+      stateRead_(state, metrics),
+      stateSave_(config, state, metrics),
+      stateDelete_(state) {}
 
 void ApiHandler::handle(std::shared_ptr<http::Exchange> exchange) {
     const auto match = matchRoute(exchange->head().path);
@@ -200,13 +60,11 @@ void ApiHandler::handle(std::shared_ptr<http::Exchange> exchange) {
     }
     exchange->setRoute(std::string(match->pattern));
     if (!match->allows(exchange->head().method)) {
-        exchange->respond(
-            jsonResponse(405,
-                         protocol::errorBody(ApiError{
-                             ErrorCode::MethodNotAllowed,
-                             exchange->head().method +
-                                 " is not allowed here; allowed: " + std::string(match->allow)}),
-                         {{"Allow", std::string(match->allow)}}));
+        exchange->respond(errorResponse(
+            ApiError{ErrorCode::MethodNotAllowed,
+                     exchange->head().method +
+                         " is not allowed here; allowed: " + std::string(match->allow)},
+            {{"Allow", std::string(match->allow)}}));
         return;
     }
     dispatch(exchange, *match);
@@ -215,7 +73,8 @@ void ApiHandler::handle(std::shared_ptr<http::Exchange> exchange) {
 void ApiHandler::dispatch(const ExchangePtr& exchange, const RouteMatch& match) {
     switch (match.route) {
         case Route::Healthz:
-            exchange->respond(jsonResponse(200, R"({"status":"ok"})"));
+            exchange->respond(
+                messageResponse(200, protocol::ProbeResponse{protocol::ProbeStatus::Ok}));
             return;
         case Route::Readyz:
             readiness(exchange);
@@ -257,7 +116,8 @@ void ApiHandler::dispatch(const ExchangePtr& exchange, const RouteMatch& match) 
 void ApiHandler::readiness(const ExchangePtr& exchange) {
     redis_.command({"PING"}, [exchange](redis::Result result) {
         if (result.succeeded()) {
-            exchange->respond(jsonResponse(200, R"({"status":"ready"})"));
+            exchange->respond(
+                messageResponse(200, protocol::ProbeResponse{protocol::ProbeStatus::Ready}));
         } else {
             fail(exchange, ApiError{ErrorCode::StorageUnavailable,
                                     "Redis is not available: " + result.describe()});
@@ -390,7 +250,7 @@ std::function<void(protocol::Expected<auth::LoginAnswer>)> ApiHandler::answerLog
             return;
         }
         exchange->setUserId(answer.value().user.id);
-        exchange->respond(jsonResponse(status, loginAnswerBody(answer.value())));
+        exchange->respond(messageResponse(status, loginResponse(answer.value())));
     };
 }
 
@@ -408,9 +268,9 @@ void ApiHandler::refresh(const ExchangePtr& exchange) {
                               return;
                           }
                           const auto& next = pair.value();
-                          exchange->respond(jsonResponse(
-                              200, jsonText(toJson(protocol::RefreshResponse{
-                                       next.accessToken, next.refreshToken, next.expiresIn}))));
+                          exchange->respond(messageResponse(
+                              200, protocol::RefreshResponse{next.accessToken, next.refreshToken,
+                                                             next.expiresIn}));
                       });
     });
 }
@@ -428,7 +288,7 @@ void ApiHandler::logout(const ExchangePtr& exchange) {
                              return;
                          }
                          events_.revokeLogin(loginId);
-                         exchange->respond(jsonResponse(200, successBody(true)));
+                         exchange->respond(messageResponse(200, protocol::SuccessResponse{true}));
                      });
     });
 }
@@ -440,43 +300,39 @@ void ApiHandler::workspaces(const ExchangePtr& exchange) {
     }
     withPrincipal(exchange, [this, exchange, create](const auth::Principal& principal) {
         if (!create) {
-            auth_.workspacesOf(
-                principal.userId,
-                [exchange](protocol::Expected<std::vector<auth::Workspace>> list) {
-                    if (!list) {
-                        fail(exchange, list.error());
-                        return;
-                    }
-                    exchange->respond(jsonResponse(
-                        200,
-                        jsonText(toJson(protocol::WorkspaceList{workspaceInfos(list.value())}))));
-                });
-            return;
-        }
-        withJsonObject(exchange, kSmallBodyBytes,
-                       [this, exchange, userId = principal.userId](nlohmann::json body) {
-                           auto request = protocol::createWorkspaceRequestFromJson(body);
-                           if (!request) {
-                               fail(exchange, request.error());
-                               return;
-                           }
-                           auth_.createWorkspace(
-                               userId, std::move(request.value().name),
-                               [exchange](protocol::Expected<auth::Workspace> workspace) {
-                                   if (!workspace) {
-                                       fail(exchange, workspace.error());
+            auth_.workspacesOf(principal.userId,
+                               [exchange](protocol::Expected<std::vector<auth::Workspace>> list) {
+                                   if (!list) {
+                                       fail(exchange, list.error());
                                        return;
                                    }
-                                   exchange->respond(jsonResponse(
-                                       201, jsonText(toJson(workspaceInfo(workspace.value())))));
+                                   exchange->respond(messageResponse(
+                                       200, protocol::WorkspaceList{workspaceInfos(list.value())}));
                                });
-                       });
+            return;
+        }
+        withJsonObject(
+            exchange, kSmallBodyBytes,
+            [this, exchange, userId = principal.userId](nlohmann::json body) {
+                auto request = protocol::createWorkspaceRequestFromJson(body);
+                if (!request) {
+                    fail(exchange, request.error());
+                    return;
+                }
+                auth_.createWorkspace(
+                    userId, std::move(request.value().name),
+                    [exchange](protocol::Expected<auth::Workspace> workspace) {
+                        if (!workspace) {
+                            fail(exchange, workspace.error());
+                            return;
+                        }
+                        exchange->respond(messageResponse(201, workspaceInfo(workspace.value())));
+                    });
+            });
     });
 }
 
 void ApiHandler::state(const ExchangePtr& exchange) {
-    const std::string& method = exchange->head().method;
-    const bool save = method == "POST";
     std::string deviceId;
     if (const auto header = exchange->head().header("X-Device-Id")) {
         if (!protocol::isValidIdentifier(*header)) {
@@ -486,104 +342,23 @@ void ApiHandler::state(const ExchangePtr& exchange) {
         }
         deviceId = std::string(*header);
     }
-    withPrincipal(exchange, [this, exchange, save, deviceId](const auth::Principal& principal) {
+    withPrincipal(exchange, [this, exchange, deviceId](const auth::Principal& principal) {
+        const std::string& method = exchange->head().method;
         // Refuse an unwanted upload from its header alone, before looking anything else up.
-        if (save && !acceptsBody(exchange, config_.maxStateBytes)) {
+        if (method == "POST" && !acceptsBody(exchange, config_.maxStateBytes)) {
             return;
         }
-        withStateKeys(
-            exchange, principal, [this, exchange, save, deviceId](const protocol::StateKeys& keys) {
-                const std::string& method = exchange->head().method;
-                if (method == "GET" || method == "HEAD") {
-                    std::optional<std::int64_t> known;
-                    if (const auto header = exchange->head().header("If-None-Match")) {
-                        known = ifNoneMatchVersion(*header);
-                    }
-                    state_.read(
-                        keys, known,
-                        [this, exchange](protocol::Expected<state::ReadOutcome> outcome) {
-                            if (!outcome) {
-                                fail(exchange, outcome.error());
-                                return;
-                            }
-                            const auto& read = outcome.value();
-                            metrics_.recordStateRead(read.kind !=
-                                                     state::ReadOutcome::Kind::NotFound);
-                            switch (read.kind) {
-                                case state::ReadOutcome::Kind::NotFound:
-                                    fail(exchange, ApiError{ErrorCode::NotFound,
-                                                            "no dashboard state is stored"});
-                                    return;
-                                case state::ReadOutcome::Kind::NotModified:
-                                    exchange->respond(http::Response{
-                                        304, {}, {}, {{"ETag", etag(read.stored.version)}}});
-                                    return;
-                                case state::ReadOutcome::Kind::Found:
-                                    exchange->respond(
-                                        jsonResponse(200, storedStateBody(read.stored),
-                                                     {{"ETag", etag(read.stored.version)}}));
-                                    return;
-                            }
-                        });
-                    return;
-                }
-                if (!save) {
-                    state_.remove(keys, deviceId,
-                                  [exchange](protocol::Expected<state::DeleteOutcome> outcome) {
-                                      if (!outcome) {
-                                          fail(exchange, outcome.error());
-                                          return;
-                                      }
-                                      exchange->respond(
-                                          jsonResponse(200, successBody(outcome.value().deleted)));
-                                  });
-                    return;
-                }
-                const ApiError tooLarge{ErrorCode::TooLarge,
-                                        "body is over the limit of " +
-                                            std::to_string(config_.maxStateBytes) + " bytes"};
-                exchange->readBody(
-                    config_.maxStateBytes, errorResponse(tooLarge),
-                    [this, exchange, keys, deviceId](std::string body) {
-                        auto validated = saveParser_.parse(std::move(body));
-                        if (!validated) {
-                            fail(exchange, validated.error());
-                            return;
-                        }
-                        auto& save = validated.value();
-                        const std::size_t bytes = save.canonicalState.size();
-                        state_.save(
-                            keys, save.version, std::move(save.canonicalState),
-                            std::move(save.checksum), deviceId,
-                            [this, exchange,
-                             bytes](protocol::Expected<state::SaveOutcome> outcome) {
-                                if (!outcome) {
-                                    fail(exchange, outcome.error());
-                                    return;
-                                }
-                                const auto& saved = outcome.value();
-                                std::string answer;
-                                switch (saved.kind) {
-                                    case state::SaveOutcome::Kind::Accepted:
-                                        metrics_.recordBytesStored(bytes);
-                                        protocol::appendSaveWritten(answer, saved.serverVersion);
-                                        exchange->respond(jsonResponse(200, std::move(answer)));
-                                        return;
-                                    case state::SaveOutcome::Kind::Idempotent:
-                                        protocol::appendSaveUnchanged(answer, saved.serverVersion);
-                                        exchange->respond(jsonResponse(200, std::move(answer)));
-                                        return;
-                                    case state::SaveOutcome::Kind::Conflict:
-                                        metrics_.recordConflict();
-                                        protocol::appendSaveConflict(answer, saved.serverVersion,
-                                                                     saved.serverStateJson,
-                                                                     saved.lastModified);
-                                        exchange->respond(jsonResponse(409, std::move(answer)));
-                                        return;
-                                }
-                            });
-                    });
-            });
+        withStateKeys(exchange, principal,
+                      [this, exchange, deviceId](const protocol::StateKeys& keys) {
+                          const std::string& method = exchange->head().method;
+                          if (method == "GET" || method == "HEAD") {
+                              stateRead_.handle(exchange, keys);
+                          } else if (method == "POST") {
+                              stateSave_.handle(exchange, keys, deviceId);
+                          } else {
+                              stateDelete_.handle(exchange, keys, deviceId);
+                          }
+                      });
     });
 }
 
@@ -602,7 +377,7 @@ void ApiHandler::history(const ExchangePtr& exchange) {
                         answer.versions.push_back(
                             protocol::HistoryEntry{entry.version, entry.lastModified, entry.bytes});
                     }
-                    exchange->respond(jsonResponse(200, jsonText(toJson(answer))));
+                    exchange->respond(messageResponse(200, answer));
                 });
         });
     });

@@ -1,6 +1,10 @@
 // Internal: the state API's request handling (PRODUCT.md section 2). Routes each request,
 // refuses what it can from the header alone (404, 405, 401, 415, 413, 403) before any body is
-// read, then reads and validates the body and calls the services. One per worker.
+// read, then reads and validates the body and calls the services. One per worker. The probes,
+// auth, workspace, history and event routes are answered here; the state route's methods are
+// handed, once the caller and its workspace are known, to StateReadHandler, StateSaveHandler
+// and StateDeleteHandler. Answers are built with api_responses.h, headers read with
+// request_parsing.h.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,7 +18,9 @@
 
 #include "event_hub.h"
 #include "router.h"
-#include "save_body.h"
+#include "state_delete_handler.h"
+#include "state_read_handler.h"
+#include "state_save_handler.h"
 
 namespace deskboard::server::api {
 
@@ -36,6 +42,8 @@ class ApiHandler : public http::Handler {
     void refresh(const ExchangePtr& exchange);
     void logout(const ExchangePtr& exchange);
     void workspaces(const ExchangePtr& exchange);
+    // The state route: X-Device-Id (400), caller (401), upload header (415, 413), workspace
+    // (400, 403), then the read, save or delete handler.
     void state(const ExchangePtr& exchange);
     void history(const ExchangePtr& exchange);
     void historyVersion(const ExchangePtr& exchange, const std::string& parameter);
@@ -65,7 +73,9 @@ class ApiHandler : public http::Handler {
     state::StateService& state_;
     EventHub& events_;
     Metrics& metrics_;
-    SaveBodyParser saveParser_;
+    StateReadHandler stateRead_;
+    StateSaveHandler stateSave_;
+    StateDeleteHandler stateDelete_;
 };
 
 }  // namespace deskboard::server::api
