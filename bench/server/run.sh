@@ -345,7 +345,7 @@ FIRST_TAG="w${WORKER_LIST[0]}"
 # MONITOR; see docs/performance.md): HMGET of the access token's hash, HGET of the user's
 # personal workspace (no X-Workspace-Id header), EVALSHA of the read script.
 read -r token user ws <"$TMP/logins.txt"
-token_key="deskboard:token:access:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+token_key="deskboard:{auth}:token:access:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
 [[ "$(rcli exists "$token_key")" == 1 ]] || die "no access token key $token_key in Redis"
 state_key="dashboard:state:{$user:$ws}"
 awk '/kRead = R"lua\(/ { on = 1; sub(/.*R"lua\(/, ""); next } on && /^\)lua"/ { exit } on { print }' \
@@ -378,7 +378,7 @@ redis_rps() { # name n command... -> req/s, the better of 2 runs (other load onl
 }
 # (not in $(...): RB_US must be set in this shell)
 redis_rps token-hmget "$REDIS_N" HMGET "$token_key" userId loginId username expiresAt
-redis_rps workspace-hget "$REDIS_N" HGET "deskboard:user:$user" personalWorkspace
+redis_rps workspace-hget "$REDIS_N" HGET "deskboard:{auth}:user:$user" personalWorkspace
 redis_rps read-evalsha "$((REDIS_N / 2))" EVALSHA "$read_sha" 5 "$state_key" "$state_key:version" \
   "$state_key:modified" "$state_key:checksum" "$state_key:history" "" 2592000
 RB_TOKEN=$(cat "$TMP/rb-token-hmget.best"); RB_WS=$(cat "$TMP/rb-workspace-hget.best")
@@ -447,8 +447,8 @@ POST_PEAK=${RPS[POST c$CONNECTIONS $FIRST_TAG]}
   echo
   echo "| command | req/s | Redis CPU us/command |"
   echo "|---|---:|---:|"
-  echo "| a: HMGET deskboard:token:access:<sha256> (token lookup) | $RB_TOKEN | ${RB_US[token-hmget]} |"
-  echo "| c: HGET deskboard:user:<id> personalWorkspace (workspace) | $RB_WS | ${RB_US[workspace-hget]} |"
+  echo "| a: HMGET deskboard:{auth}:token:access:<sha256> (token lookup) | $RB_TOKEN | ${RB_US[token-hmget]} |"
+  echo "| c: HGET deskboard:{auth}:user:<id> personalWorkspace (workspace) | $RB_WS | ${RB_US[workspace-hget]} |"
   echo "| b: EVALSHA <read script> 5 <keys> \"\" <ttl> | $RB_READ | ${RB_US[read-evalsha]} |"
   echo "| **GET ceiling**, token + read script: 1/(1/a + 1/b) | **$CEIL2** | (one free core: $CPU_CEIL2/s) |"
   echo "| GET ceiling, all 3 commands the server issues: 1/(1/a + 1/b + 1/c) | $CEIL3 | (one free core: $CPU_CEIL3/s) |"

@@ -115,7 +115,8 @@ const std::vector<Entry>& entries() {
         {{"DESKBOARD_LISTEN", "127.0.0.1:8080", "address and port to listen on (port 0: any free)"},
          parseListen},
         {{"REDIS_URL", "redis://127.0.0.1:6379",
-          "Redis to keep everything in: redis://[[user]:password@]host[:port][/db]"},
+          "Redis to keep everything in: redis://[[user]:password@]host[:port][/db], or a Redis "
+          "Cluster by seed nodes: redis+cluster://[[user]:password@]host:port[,host:port...]"},
          parseRedisUrl},
         {{"REDIS_STATE_TTL", "2592000", "seconds a dashboard state lives after its last use"},
          number(&Config::stateTtlSeconds, 60, 10 * kYear)},

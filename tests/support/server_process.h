@@ -21,9 +21,13 @@ class ServerProcess {
   public:
     // Starts deskboard-server (path from DESKBOARD_SERVER_BINARY) against `redis`.
     ServerProcess(const RedisProcess& redis, QMap<QString, QString> environment = {})
+        : ServerProcess(redis.url(), std::move(environment)) {}
+
+    // Starts it against the Redis (or Redis Cluster) that `redisUrl` names.
+    ServerProcess(const QString& redisUrl, QMap<QString, QString> environment)
         : port_(freeLoopbackPort()) {
         environment_ = QProcessEnvironment::systemEnvironment();
-        environment_.insert(QStringLiteral("REDIS_URL"), redis.url());
+        environment_.insert(QStringLiteral("REDIS_URL"), redisUrl);
         environment_.insert(QStringLiteral("DESKBOARD_LISTEN"),
                             QStringLiteral("127.0.0.1:%1").arg(port_));
         environment_.insert(QStringLiteral("DESKBOARD_LOG_FORMAT"), QStringLiteral("json"));

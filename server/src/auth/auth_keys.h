@@ -1,7 +1,14 @@
 // Redis key names of the auth module. Every key is built from a normalized, validated user
 // name, a server-generated id ([0-9a-f]{32}) or the SHA-256 hex of a token: never from
-// unchecked client input, and never from a raw token. Auth keys are not on the Redis Cluster
-// path, so they need not share a hash slot (the Lua scripts also build keys from ids they read).
+// unchecked client input, and never from a raw token.
+//
+// Every auth key carries the one hash tag {auth}, so on a Redis Cluster they all live in one
+// slot: each auth script stays one atomic script (a sign-in writes the login, its tokens and the
+// user's login set together; a membership change writes two users' sets), and the scripts may
+// build keys from ids they read, which a cluster allows only inside the slot of their declared
+// keys. The cost: the auth traffic of the whole deployment, the per-request access-token lookup
+// included, goes to the primary of that slot (docs/performance.md has what that bounds). Below,
+// "deskboard:" stands for "deskboard:{auth}:".
 //
 // deskboard:users                         set: every user id
 // deskboard:user:<userId>                 hash: username (normalized), passwordHash (argon2id),
@@ -41,16 +48,16 @@
 
 namespace deskboard::server::auth::keys {
 
-inline constexpr std::string_view kUsers = "deskboard:users";
-inline constexpr std::string_view kUserPrefix = "deskboard:user:";
-inline constexpr std::string_view kUsernamePrefix = "deskboard:username:";
-inline constexpr std::string_view kWorkspacePrefix = "deskboard:workspace:";
-inline constexpr std::string_view kLoginPrefix = "deskboard:login:";
-inline constexpr std::string_view kAccessPrefix = "deskboard:token:access:";
-inline constexpr std::string_view kRefreshPrefix = "deskboard:token:refresh:";
-inline constexpr std::string_view kGracePrefix = "deskboard:token:grace:";
-inline constexpr std::string_view kFailUserPrefix = "deskboard:ratelimit:login:user:";
-inline constexpr std::string_view kFailAddressPrefix = "deskboard:ratelimit:login:addr:";
+inline constexpr std::string_view kUsers = "deskboard:{auth}:users";
+inline constexpr std::string_view kUserPrefix = "deskboard:{auth}:user:";
+inline constexpr std::string_view kUsernamePrefix = "deskboard:{auth}:username:";
+inline constexpr std::string_view kWorkspacePrefix = "deskboard:{auth}:workspace:";
+inline constexpr std::string_view kLoginPrefix = "deskboard:{auth}:login:";
+inline constexpr std::string_view kAccessPrefix = "deskboard:{auth}:token:access:";
+inline constexpr std::string_view kRefreshPrefix = "deskboard:{auth}:token:refresh:";
+inline constexpr std::string_view kGracePrefix = "deskboard:{auth}:token:grace:";
+inline constexpr std::string_view kFailUserPrefix = "deskboard:{auth}:ratelimit:login:user:";
+inline constexpr std::string_view kFailAddressPrefix = "deskboard:{auth}:ratelimit:login:addr:";
 
 inline std::string join(std::string_view prefix, std::string_view rest,
                         std::string_view suffix = {}) {

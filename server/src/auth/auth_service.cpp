@@ -68,6 +68,11 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
 
     void eval(redis::Script& script, std::vector<std::string> keys, std::vector<std::string> args,
               std::function<void(Result)> then) {
+        if (keys.empty()) {
+            // Every auth key shares one slot (auth_keys.h): on a cluster, a script that declares
+            // no key of its own is routed there by the users set's name.
+            keys.emplace_back(keys::kUsers);
+        }
         redis_.evalScript(script, keys, args,
                           [self = shared_from_this(), then = std::move(then)](Result result) {
                               then(std::move(result));

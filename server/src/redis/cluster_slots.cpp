@@ -32,6 +32,8 @@ std::optional<Number> numberOf(std::string_view text) {
     return value;
 }
 
+// The parsers below read both hiredis's own replies (a subscriber's reader) and the copies the
+// command connections hand out (redis::Reply); these overloads are all they need of either.
 std::string_view textOf(const redisReply* reply) {
     if (reply != nullptr &&
         (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS)) {
@@ -39,35 +41,78 @@ std::string_view textOf(const redisReply* reply) {
     }
     return {};
 }
-
-std::optional<long long> integerOf(const redisReply* reply) {
-    if (reply == nullptr) {
-        return std::nullopt;
+std::string_view textOf(const Reply* reply) {
+    if (reply != nullptr && (reply->isString() || reply->type == Reply::Type::Status)) {
+        return reply->text;
     }
-    if (reply->type == REDIS_REPLY_INTEGER) {
+    return {};
+}
+std::optional<long long> exactIntegerOf(const redisReply* reply) {
+    if (reply != nullptr && reply->type == REDIS_REPLY_INTEGER) {
         return reply->integer;
+    }
+    return std::nullopt;
+}
+std::optional<long long> exactIntegerOf(const Reply* reply) {
+    if (reply != nullptr && reply->isInteger()) {
+        return reply->integer;
+    }
+    return std::nullopt;
+}
+bool isList(const redisReply* reply) {
+    return reply != nullptr && reply->type == REDIS_REPLY_ARRAY;
+}
+bool isList(const Reply* reply) {
+    return reply != nullptr && reply->isArray();
+}
+std::size_t countOf(const redisReply* reply) {
+    return isList(reply) ? reply->elements : 0;
+}
+std::size_t countOf(const Reply* reply) {
+    return isList(reply) ? reply->elements.size() : 0;
+}
+const redisReply* elementOf(const redisReply* reply, std::size_t index) {
+    return reply->element[index];
+}
+const Reply* elementOf(const Reply* reply, std::size_t index) {
+    return &reply->elements[index];
+}
+std::optional<std::string_view> errorOf(const redisReply* reply) {
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        return std::string_view(reply->str, reply->len);
+    }
+    return std::nullopt;
+}
+std::optional<std::string_view> errorOf(const Reply* reply) {
+    if (reply != nullptr && reply->isError()) {
+        return std::string_view(reply->text);
+    }
+    return std::nullopt;
+}
+
+template <typename R>
+std::optional<long long> integerOf(const R* reply) {
+    if (auto exact = exactIntegerOf(reply)) {
+        return exact;
     }
     return numberOf<long long>(textOf(reply));
 }
 
-bool isList(const redisReply* reply) {
-    return reply != nullptr && reply->type == REDIS_REPLY_ARRAY;
-}
-
 // Calls `field(name, value)` for each entry of a RESP2 flat key/value array (the hiredis of
 // Debian 12, 0.14, speaks RESP2 only).
-template <typename Field>
-bool forEachField(const redisReply* reply, Field&& field) {
-    if (!isList(reply) || reply->elements % 2 != 0) {
+template <typename R, typename Field>
+bool forEachField(const R* reply, Field&& field) {
+    if (!isList(reply) || countOf(reply) % 2 != 0) {
         return false;
     }
-    for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
-        field(textOf(reply->element[i]), reply->element[i + 1]);
+    for (std::size_t i = 0; i + 1 < countOf(reply); i += 2) {
+        field(textOf(elementOf(reply, i)), elementOf(reply, i + 1));
     }
     return true;
 }
 
-std::optional<Node> parseNode(const redisReply* reply) {
+template <typename R>
+std::optional<Node> parseNode(const R* reply) {
     Node node;
     std::string_view ip;
     std::string_view endpoint;
@@ -75,7 +120,7 @@ std::optional<Node> parseNode(const redisReply* reply) {
     std::optional<long long> tlsPort;
     std::string_view role;
     std::string_view health;
-    if (!forEachField(reply, [&](std::string_view name, const redisReply* value) {
+    if (!forEachField(reply, [&](std::string_view name, const R* value) {
             if (name == "id") {
                 node.id = textOf(value);
             } else if (name == "ip") {
@@ -104,6 +149,64 @@ std::optional<Node> parseNode(const redisReply* reply) {
     node.primary = role == "master";
     node.online = health.empty() || health == "online";
     return node;
+}
+
+template <typename R>
+std::optional<std::vector<Shard>> parseShardsOf(const R* reply, std::string* error) {
+    auto fail = [error](std::string text) -> std::optional<std::vector<Shard>> {
+        if (error != nullptr) {
+            *error = std::move(text);
+        }
+        return std::nullopt;
+    };
+    if (auto redisError = errorOf(reply)) {
+        return fail(std::string(*redisError));
+    }
+    if (!isList(reply)) {
+        return fail("CLUSTER SHARDS did not answer a list");
+    }
+    std::vector<Shard> shards;
+    for (std::size_t i = 0; i < countOf(reply); ++i) {
+        Shard shard;
+        bool valid = true;
+        const bool isMap = forEachField(elementOf(reply, i), [&](std::string_view name,
+                                                                 const R* value) {
+            if (name == "slots") {
+                if (!isList(value) || countOf(value) % 2 != 0) {
+                    valid = false;
+                    return;
+                }
+                for (std::size_t k = 0; k + 1 < countOf(value); k += 2) {
+                    const auto first = integerOf(elementOf(value, k));
+                    const auto last = integerOf(elementOf(value, k + 1));
+                    if (!first || !last || *first < 0 || *last < *first || *last >= kSlotCount) {
+                        valid = false;
+                        return;
+                    }
+                    shard.slotRanges.emplace_back(static_cast<std::uint16_t>(*first),
+                                                  static_cast<std::uint16_t>(*last));
+                }
+            } else if (name == "nodes") {
+                if (!isList(value)) {
+                    valid = false;
+                    return;
+                }
+                for (std::size_t k = 0; k < countOf(value); ++k) {
+                    auto node = parseNode(elementOf(value, k));
+                    if (!node) {
+                        valid = false;
+                        return;
+                    }
+                    shard.nodes.push_back(std::move(*node));
+                }
+            }
+        });
+        if (!isMap || !valid) {
+            return fail("CLUSTER SHARDS: shard " + std::to_string(i) + " is malformed");
+        }
+        shards.push_back(std::move(shard));
+    }
+    return shards;
 }
 
 }  // namespace
@@ -222,63 +325,22 @@ std::optional<SlotMap> SlotMap::fromShards(std::vector<Shard> shards, std::strin
 
 std::optional<std::vector<Shard>> SlotMap::parseShards(const redisReply* reply,
                                                        std::string* error) {
-    auto fail = [error](std::string text) -> std::optional<std::vector<Shard>> {
-        if (error != nullptr) {
-            *error = std::move(text);
-        }
-        return std::nullopt;
-    };
-    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-        return fail(std::string(reply->str, reply->len));
-    }
-    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY) {
-        return fail("CLUSTER SHARDS did not answer a list");
-    }
-    std::vector<Shard> shards;
-    for (std::size_t i = 0; i < reply->elements; ++i) {
-        Shard shard;
-        bool valid = true;
-        const bool isMap = forEachField(reply->element[i], [&](std::string_view name,
-                                                               const redisReply* value) {
-            if (name == "slots") {
-                if (!isList(value) || value->elements % 2 != 0) {
-                    valid = false;
-                    return;
-                }
-                for (std::size_t k = 0; k + 1 < value->elements; k += 2) {
-                    const auto first = integerOf(value->element[k]);
-                    const auto last = integerOf(value->element[k + 1]);
-                    if (!first || !last || *first < 0 || *last < *first || *last >= kSlotCount) {
-                        valid = false;
-                        return;
-                    }
-                    shard.slotRanges.emplace_back(static_cast<std::uint16_t>(*first),
-                                                  static_cast<std::uint16_t>(*last));
-                }
-            } else if (name == "nodes") {
-                if (!isList(value)) {
-                    valid = false;
-                    return;
-                }
-                for (std::size_t k = 0; k < value->elements; ++k) {
-                    auto node = parseNode(value->element[k]);
-                    if (!node) {
-                        valid = false;
-                        return;
-                    }
-                    shard.nodes.push_back(std::move(*node));
-                }
-            }
-        });
-        if (!isMap || !valid) {
-            return fail("CLUSTER SHARDS: shard " + std::to_string(i) + " is malformed");
-        }
-        shards.push_back(std::move(shard));
-    }
-    return shards;
+    return parseShardsOf(reply, error);
+}
+
+std::optional<std::vector<Shard>> SlotMap::parseShards(const Reply& reply, std::string* error) {
+    return parseShardsOf(&reply, error);
 }
 
 std::optional<SlotMap> SlotMap::fromReply(const redisReply* reply, std::string* error) {
+    auto shards = parseShards(reply, error);
+    if (!shards) {
+        return std::nullopt;
+    }
+    return fromShards(std::move(*shards), error);
+}
+
+std::optional<SlotMap> SlotMap::fromReply(const Reply& reply, std::string* error) {
     auto shards = parseShards(reply, error);
     if (!shards) {
         return std::nullopt;

@@ -18,7 +18,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include <deskboard/server/redis/redis_reply.h>
+
 namespace deskboard::server::redis::cluster {
+
+using redis::Reply;
 
 inline constexpr std::uint16_t kSlotCount = 16384;
 
@@ -76,6 +80,9 @@ class SlotMap {
     static std::optional<std::vector<Shard>> parseShards(const redisReply* reply,
                                                          std::string* error);
     static std::optional<SlotMap> fromReply(const redisReply* reply, std::string* error);
+    // The same from the copy a command connection hands out.
+    static std::optional<std::vector<Shard>> parseShards(const Reply& reply, std::string* error);
+    static std::optional<SlotMap> fromReply(const Reply& reply, std::string* error);
 
     // The primary that owns `slot`, or nullptr when no shard serves it.
     const Node* primaryFor(std::uint16_t slot) const;

@@ -194,10 +194,10 @@ bool isBase64UrlToken(const std::string& token) {
 }
 
 std::string accessKey(const std::string& token) {
-    return "deskboard:token:access:" + deskboard::protocol::sha256Hex(token);
+    return "deskboard:{auth}:token:access:" + deskboard::protocol::sha256Hex(token);
 }
 std::string refreshKey(const std::string& token) {
-    return "deskboard:token:refresh:" + deskboard::protocol::sha256Hex(token);
+    return "deskboard:{auth}:token:refresh:" + deskboard::protocol::sha256Hex(token);
 }
 
 bool samePair(const TokenPair& a, const TokenPair& b) {
@@ -298,7 +298,7 @@ class AuthServiceTest : public QObject {
             login.value().refreshToken, rotated.value().accessToken, rotated.value().refreshToken};
 
         const std::string everything = f.dumpAll();
-        QVERIFY(everything.find("deskboard:token:grace:") != std::string::npos);
+        QVERIFY(everything.find("deskboard:{auth}:token:grace:") != std::string::npos);
         for (const auto& token : tokens) {
             QVERIFY2(everything.find(token) == std::string::npos, "a raw token is in Redis");
         }
@@ -314,19 +314,19 @@ class AuthServiceTest : public QObject {
             const auto ttl = f.ttl(refreshKey(token));
             QVERIFY2(ttl > 900 && ttl <= 2592000, std::to_string(ttl).c_str());
         }
-        const auto grace = f.ttl("deskboard:token:grace:" +
+        const auto grace = f.ttl("deskboard:{auth}:token:grace:" +
                                  deskboard::protocol::sha256Hex(login.value().refreshToken));
         QVERIFY(grace > 0 && grace <= 10);
         // Every key of a login and of the rate limiter expires; only users and workspaces stay.
         for (const auto& key : f.allKeys()) {
-            if (key.starts_with("deskboard:token:") || key.starts_with("deskboard:login:") ||
-                key.ends_with(":logins")) {
+            if (key.starts_with("deskboard:{auth}:token:") ||
+                key.starts_with("deskboard:{auth}:login:") || key.ends_with(":logins")) {
                 QVERIFY2(f.ttl(key) > 0, key.c_str());
             }
         }
         // The password is stored as an argon2id hash.
         const auto hash =
-            f.command({"HGET", "deskboard:user:" + signup.value().user.id, "passwordHash"});
+            f.command({"HGET", "deskboard:{auth}:user:" + signup.value().user.id, "passwordHash"});
         QVERIFY(hash.text.starts_with("$argon2id$"));
     }
 
@@ -433,9 +433,9 @@ class AuthServiceTest : public QObject {
         QCOMPARE(f.alive(loginId).value(), false);
         // Nothing of that login is left in Redis.
         for (const auto& key : f.allKeys()) {
-            QVERIFY2(!key.starts_with("deskboard:token:grace:"), key.c_str());
+            QVERIFY2(!key.starts_with("deskboard:{auth}:token:grace:"), key.c_str());
         }
-        QCOMPARE(f.command({"EXISTS", "deskboard:login:" + loginId}).integer, 0LL);
+        QCOMPARE(f.command({"EXISTS", "deskboard:{auth}:login:" + loginId}).integer, 0LL);
 
         // The other login is untouched.
         QVERIFY(f.authenticate(other.value().accessToken));
@@ -551,7 +551,7 @@ class AuthServiceTest : public QObject {
         QVERIFY(f.eventually([&] { return bool(f.login("alice", "password1", address)); }));
         // The counters are keyed and expire.
         for (const auto& key : f.allKeys()) {
-            if (key.starts_with("deskboard:ratelimit:")) {
+            if (key.starts_with("deskboard:{auth}:ratelimit:")) {
                 QVERIFY2(key.find('\r') == std::string::npos, key.c_str());
                 QVERIFY(f.ttl(key) != -1);  // -2: expired meanwhile
             }
@@ -737,7 +737,7 @@ class AuthServiceTest : public QObject {
 
         // The shared workspace stays for bob; alice's personal one is gone.
         QCOMPARE(f.resolve(bob.value().user.id, team.value().id).value(), team.value().id);
-        QCOMPARE(f.command({"EXISTS", "deskboard:workspace:" + alicePersonal}).integer, 0LL);
+        QCOMPARE(f.command({"EXISTS", "deskboard:{auth}:workspace:" + alicePersonal}).integer, 0LL);
         for (const auto& key : f.allKeys()) {
             if (key != stateKey) {
                 QVERIFY2(key.find(aliceId) == std::string::npos, key.c_str());
@@ -791,7 +791,7 @@ class AuthServiceTest : public QObject {
         }
         QCOMPARE(winners, 1);
         QCOMPARE(f.listUsers().value().size(), std::size_t{1});
-        QCOMPARE(f.command({"SCARD", "deskboard:users"}).integer, 1LL);
+        QCOMPARE(f.command({"SCARD", "deskboard:{auth}:users"}).integer, 1LL);
     }
 
     void callbacksRunOnTheIoContextNeverInline() {
@@ -812,17 +812,19 @@ class AuthServiceTest : public QObject {
         f.command({"DEL", accessKey(login.value().accessToken)});
         f.command({"RPUSH", accessKey(login.value().accessToken), "x"});
         QCOMPARE_CODE(f.authenticate(login.value().accessToken), ErrorCode::StorageUnavailable);
-        f.command({"DEL", "deskboard:username:alice"});
-        f.command({"SADD", "deskboard:username:alice", "x"});
+        f.command({"DEL", "deskboard:{auth}:username:alice"});
+        f.command({"SADD", "deskboard:{auth}:username:alice", "x"});
         QCOMPARE_CODE(f.login("alice", "password1"), ErrorCode::StorageUnavailable);
         // A damaged stored hash just does not verify.
-        f.command({"DEL", "deskboard:username:alice"});
-        f.command({"SET", "deskboard:username:alice", login.value().user.id});
-        f.command({"HSET", "deskboard:user:" + login.value().user.id, "passwordHash", "garbage"});
+        f.command({"DEL", "deskboard:{auth}:username:alice"});
+        f.command({"SET", "deskboard:{auth}:username:alice", login.value().user.id});
+        f.command(
+            {"HSET", "deskboard:{auth}:user:" + login.value().user.id, "passwordHash", "garbage"});
         QCOMPARE_CODE(f.login("alice", "password1"), ErrorCode::InvalidCredentials);
         // A workspace set with an id that breaks the rule.
-        f.command({"SADD", "deskboard:user:" + login.value().user.id + ":workspaces", "a}b"});
-        f.command({"HSET", "deskboard:workspace:a}b", "name", "odd"});
+        f.command(
+            {"SADD", "deskboard:{auth}:user:" + login.value().user.id + ":workspaces", "a}b"});
+        f.command({"HSET", "deskboard:{auth}:workspace:a}b", "name", "odd"});
         QCOMPARE_CODE(f.workspaces(login.value().user.id), ErrorCode::StorageUnavailable);
     }
 
@@ -848,7 +850,8 @@ class AuthServiceTest : public QObject {
         Fixture f({}, PasswordHasher::Cost::Interactive);
         const auto user = f.createUser("alice", "password1");
         QVERIFY(user);
-        const auto hash = f.command({"HGET", "deskboard:user:" + user.value().id, "passwordHash"});
+        const auto hash =
+            f.command({"HGET", "deskboard:{auth}:user:" + user.value().id, "passwordHash"});
         QVERIFY2(hash.text.starts_with("$argon2id$v=19$m=65536,t=2,p=1$"), hash.text.c_str());
 
         const auto timed = [&](const std::string& name) {

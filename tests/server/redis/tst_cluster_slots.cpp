@@ -1,9 +1,8 @@
 // The pure part of the cluster routing layer (issue 15, part 2): keySlot() against values
 // `CLUSTER KEYSLOT` answers (Redis 7.0), the hash-tag edge cases of the cluster spec, MOVED/ASK
 // parsing, the slot map built from shards, and which of today's multi-key script calls are
-// routable: state scripts must be (one slot per user and workspace); the auth scripts' key
-// lists are pinned as they are today (several slots) so that the finding stays visible until
-// the auth keys get hash tags.
+// routable: state scripts (one slot per user and workspace) and every auth script (all auth
+// keys carry the hash tag {auth}, one slot).
 #include <QTest>
 
 #include <deskboard/protocol/redis_keys.h>
@@ -163,12 +162,10 @@ class ClusterSlotsTest : public QObject {
         }
     }
 
-    // The KEYS lists of the auth scripts as auth_service.cpp builds them today. None carries a
-    // hash tag, so every multi-key call below spans several slots and would fail with
-    // CROSSSLOT on a cluster. (The scripts also build further keys from ids they read, which a
-    // cluster forbids outright: see the report of issue 15.) When the auth keys get tags, turn
-    // these into QVERIFY(commonSlot(...)).
-    void authScriptKeysCrossSlots_data() {
+    // The KEYS lists of the auth scripts as auth_service.cpp builds them. Every auth key carries
+    // the tag {auth}, so each list is in one slot, the same for all: the scripts may also build
+    // keys from ids they read (a cluster allows that only inside the declared keys' slot).
+    void authScriptKeysShareOneSlot_data() {
         QTest::addColumn<std::vector<std::string>>("keyList");
         const std::string name = "alice";
         QTest::newRow("createUser (sign-up, admin add)")
@@ -197,11 +194,15 @@ class ClusterSlotsTest : public QObject {
             keys::userWorkspaces(kUserId)};
         QTest::newRow("membership (grant/revoke)") << std::vector<std::string>{
             keys::username(name), keys::workspace(kOtherId), keys::workspaceMembers(kOtherId)};
+        QTest::newRow("an odd workspace id with braces") << std::vector<std::string>{
+            keys::workspace("a}b{c"), keys::workspaceMembers("{x}"), std::string(keys::kUsers)};
     }
-    void authScriptKeysCrossSlots() {
+    void authScriptKeysShareOneSlot() {
         QFETCH(std::vector<std::string>, keyList);
         QVERIFY(keyList.size() > 1);
-        QVERIFY(!commonSlot(keyList));
+        const auto slot = commonSlot(keyList);
+        QVERIFY(slot);
+        QCOMPARE(*slot, keySlot("auth"));
     }
 };
 

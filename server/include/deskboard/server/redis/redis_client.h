@@ -1,7 +1,9 @@
-// An asynchronous Redis connection on an Asio io_context (hiredis does the protocol, Asio
-// waits on the socket). Commands are pipelined; every command has a deadline, and a command
-// that gets no answer in time fails with Failure::Timeout and recycles the connection, so a
-// hung Redis never hangs a request. Lost connections are re-established with backoff.
+// An asynchronous Redis client on an Asio io_context (hiredis does the protocol, Asio waits on
+// the socket): one pipelined connection to a single Redis, or, when the endpoint names a Redis
+// Cluster, one per primary with every command routed by the slot of its keys (following MOVED
+// and ASK). Every command has a deadline, and a command that gets no answer in time fails with
+// Failure::Timeout and recycles the connection, so a hung Redis never hangs a request. Lost
+// connections are re-established with backoff.
 // Not thread-safe: use a client only from the thread that runs its io_context (one client per
 // server worker).
 #pragma once
@@ -40,7 +42,7 @@ class Script {
     const std::string& source() const { return source_; }
 
   private:
-    friend class Client;
+    friend class NodeConnection;
     std::string source_;
     std::string sha_;  // known after the first SCRIPT LOAD
 };
@@ -57,13 +59,18 @@ class Client {
     // Closes the connection; pending commands fail with Disconnected. No reconnects after.
     void stop();
 
-    // True once connected (and authenticated), until the connection is lost.
+    // True once connected (and authenticated), until the connection is lost; on a cluster,
+    // while the slot map covers every slot and every primary is connected.
     bool isConnected() const;
+    // The endpoint named a cluster.
+    bool isCluster() const;
 
-    // Sends one command given as binary-safe arguments, e.g. {"GET", key}.
+    // Sends one command given as binary-safe arguments, e.g. {"GET", key}. On a cluster it goes
+    // to the owner of argv[1]'s slot (keyless commands such as PING and PUBLISH: any primary).
     void command(const std::vector<std::string>& argv, Callback callback);
 
-    // Runs `script` with its keys and arguments (EVALSHA, loading the script when needed).
+    // Runs `script` with its keys and arguments (EVALSHA, loading the script when needed). On
+    // a cluster all keys must share one slot (hash tags).
     // Keys and arguments are taken by value: move large ones (a state) in.
     void evalScript(Script& script, std::vector<std::string> keys, std::vector<std::string> args,
                     Callback callback);
