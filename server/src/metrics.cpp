@@ -58,6 +58,11 @@ void Metrics::recordRedisCommand(std::string_view command, std::chrono::nanoseco
     }
 }
 
+void Metrics::recordRedisClusterEvent(std::string_view event) {
+    const std::lock_guard lock(mutex_);
+    ++clusterEvents_[std::string(event)];
+}
+
 std::string Metrics::render() const {
     std::ostringstream out;
     const auto histogram = [&](std::string_view metric, std::string_view label,
@@ -106,6 +111,16 @@ std::string Metrics::render() const {
     }
     scalar("deskboard_redis_reconnects_total", "counter",
            "Connections to Redis re-established after a loss.", redisReconnects_.load());
+    if (!clusterEvents_.empty()) {
+        out << "# HELP deskboard_redis_cluster_events_total Redis Cluster redirects followed "
+               "(moved, ask), pauses taken (tryagain, clusterdown) and slot maps fetched "
+               "(map_refresh).\n"
+               "# TYPE deskboard_redis_cluster_events_total counter\n";
+        for (const auto& [event, count] : clusterEvents_) {
+            out << "deskboard_redis_cluster_events_total{event=\"" << escaped(event) << "\"} "
+                << count << '\n';
+        }
+    }
     out << "# HELP deskboard_state_reads_total Dashboard state reads, by outcome.\n"
            "# TYPE deskboard_state_reads_total counter\n"
            "deskboard_state_reads_total{result=\"found\"} "

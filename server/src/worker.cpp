@@ -13,6 +13,9 @@ redis::ClientOptions redisClientOptions(const Config& config, Metrics* metrics, 
             metrics->recordRedisCommand(command, duration, failed);
         };
         options.onReconnect = [metrics] { metrics->recordRedisReconnect(); };
+        options.onClusterEvent = [metrics](std::string_view event) {
+            metrics->recordRedisClusterEvent(event);
+        };
     }
     options.onLog = [&log](std::string_view line) { log.info(line); };
     return options;

@@ -20,6 +20,8 @@ target_compile_definitions(tst_server_api_auth PRIVATE
 
 deskboard_add_api_test(cli)
 deskboard_add_api_test(numbers)
+# On a real 3 + 3 node Redis Cluster: every operation, resharding and failover under load.
+deskboard_add_api_test(cluster TIMEOUT 420)
 
 # The recorded exchanges of the suites above, checked against docs/openapi.yaml by
 # tests/openapi/validate.js. Its npm packages are installed (npm ci, by ./dev test) into this

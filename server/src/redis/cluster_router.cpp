@@ -226,6 +226,7 @@ void ClusterRouter::onResult(const OperationPtr& operation, Result result) {
             // ":port" means "the address you reached me on": the node that answered.
             host = operation->sentTo;
         }
+        event(redirect->kind == cluster::Redirect::Kind::Moved ? "moved" : "ask");
         operation->target = std::make_pair(std::move(host), redirect->port);
         operation->asking = redirect->kind == cluster::Redirect::Kind::Ask;
         if (redirect->kind == cluster::Redirect::Kind::Moved) {
@@ -236,7 +237,9 @@ void ClusterRouter::onResult(const OperationPtr& operation, Result result) {
     }
     if ((startsWith(error, "TRYAGAIN") || startsWith(error, "CLUSTERDOWN")) &&
         Clock::now() + kRetryPause < operation->deadline) {
-        if (startsWith(error, "CLUSTERDOWN")) {
+        const bool down = startsWith(error, "CLUSTERDOWN");
+        event(down ? "clusterdown" : "tryagain");
+        if (down) {
             refreshMap();
         }
         retryLater(operation, kRetryPause);
@@ -284,6 +287,7 @@ void ClusterRouter::refreshMap() {
     refreshing_ = true;
     lastRefresh_ = Clock::now();
     ++refreshes_;
+    event("map_refresh");
     // Ask the primaries we know, then their replicas, then the seeds: the first that answers.
     std::vector<std::pair<std::string, std::uint16_t>> candidates;
     if (map_) {
@@ -464,6 +468,12 @@ std::shared_ptr<NodeConnection> ClusterRouter::anyConnectedPrimary() {
         }
     }
     return nullptr;
+}
+
+void ClusterRouter::event(std::string_view name) {
+    if (options_.onClusterEvent) {
+        options_.onClusterEvent(name);
+    }
 }
 
 void ClusterRouter::log(const std::string& line) {

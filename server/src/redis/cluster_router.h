@@ -73,6 +73,7 @@ class ClusterRouter : public std::enable_shared_from_this<ClusterRouter> {
 
     std::shared_ptr<NodeConnection> connectionTo(const std::string& host, std::uint16_t port);
     std::shared_ptr<NodeConnection> anyConnectedPrimary();
+    void event(std::string_view name);
     void log(const std::string& line);
 
     boost::asio::io_context& io_;

@@ -22,6 +22,8 @@ class Metrics {
     void recordRedisCommand(std::string_view command, std::chrono::nanoseconds duration,
                             bool failed);
     void recordRedisReconnect() { redisReconnects_.fetch_add(1, std::memory_order_relaxed); }
+    // A Redis Cluster redirect followed, pause taken or slot map fetched (by event name).
+    void recordRedisClusterEvent(std::string_view event);
     void recordStateRead(bool found) {
         (found ? stateReadsFound_ : stateReadsMissing_).fetch_add(1, std::memory_order_relaxed);
     }
@@ -53,6 +55,7 @@ class Metrics {
     std::map<std::string, Histogram> requestLatency_;  // by route
     std::map<std::string, Histogram> redisLatency_;    // by command
     std::map<std::string, unsigned long long> redisErrors_;
+    std::map<std::string, unsigned long long> clusterEvents_;
     std::atomic<long long> redisReconnects_{0};
     std::atomic<long long> stateReadsFound_{0};
     std::atomic<long long> stateReadsMissing_{0};

@@ -28,6 +28,9 @@ struct ClientOptions {
     // Observers for metrics (may be empty).
     std::function<void(std::string_view command, std::chrono::nanoseconds, bool failed)> onCommand;
     std::function<void()> onReconnect;
+    // On a cluster: a redirect followed or a pause taken ("moved", "ask", "tryagain",
+    // "clusterdown") and each slot map fetched ("map_refresh").
+    std::function<void(std::string_view event)> onClusterEvent;
     // One line per connection event ("connected to ...", "lost ...") for the server log.
     std::function<void(std::string_view)> onLog;
 };
