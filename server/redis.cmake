@@ -5,4 +5,5 @@ list(APPEND DESKBOARD_SERVER_SOURCES
     src/redis/redis_client.cpp
     src/redis/redis_endpoint.cpp
     src/redis/redis_reply.cpp
-    src/redis/redis_subscriber.cpp)
+    src/redis/redis_subscriber.cpp
+    src/redis/sharded_subscriber.cpp)

@@ -7,3 +7,6 @@ target_include_directories(tst_server_cluster_slots PRIVATE "${PROJECT_SOURCE_DI
 deskboard_add_test(server redis_cluster SOURCES redis/tst_redis_cluster.cpp
     LIBS deskboard::server TIMEOUT 180)
 target_include_directories(tst_server_redis_cluster PRIVATE "${PROJECT_SOURCE_DIR}/server/src")
+deskboard_add_test(server sharded_subscriber SOURCES redis/tst_sharded_subscriber.cpp
+    LIBS deskboard::server TIMEOUT 180)
+target_include_directories(tst_server_sharded_subscriber PRIVATE "${PROJECT_SOURCE_DIR}/server/src")
