@@ -25,7 +25,7 @@ Worker::Worker(const Config& config, std::uint16_t port, Metrics& metrics, const
                auth::PasswordHasher& hasher, api::StreamLimiter& limiter)
     : redis_(io_, config.redis, redisClientOptions(config, &metrics, log)),
       state_(redis_, state::StateOptions{config.stateTtlSeconds, config.ttlRefreshSeconds,
-                                         config.historyDepth}),
+                                         config.historyDepth, config.redis.cluster}),
       auth_(io_, redis_, hasher,
             auth::AuthOptions{config.accessTokenTtl, config.refreshTokenTtl,
                               config.refreshGraceSeconds, config.loginMaxFailures,

@@ -13,6 +13,8 @@ namespace {
 
 constexpr std::string_view kEventPattern = "dashboard:events:*";
 constexpr std::int64_t kRetryMilliseconds = 2000;
+// How often a stream waiting for its scope's sharded subscription looks again.
+constexpr std::chrono::milliseconds kSubscriptionPoll{20};
 
 // One `version` event: its id is the version, its data the StateEvent JSON (one line).
 std::string versionEvent(std::int64_t version, std::string_view data) {
@@ -71,7 +73,10 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
       heartbeatInterval_(heartbeat),
       subscriber_(
           io, endpoint,
-          redis::Subscriptions{{std::string(kEventPattern)}, {std::string(kRevocationChannel)}},
+          redis::Subscriptions{endpoint.cluster
+                                   ? std::vector<std::string>{}
+                                   : std::vector<std::string>{std::string(kEventPattern)},
+                               {std::string(kRevocationChannel)}},
           [this](std::string_view channel, std::string_view payload) {
               if (channel == kRevocationChannel) {
                   closeLogin(payload);
@@ -79,8 +84,26 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
                   deliver(channel, payload);
               }
           },
-          [this] { catchUpAll(); }, std::move(subscriberOptions)),
-      heartbeatTimer_(io) {}
+          [this] { catchUpAll(); }, subscriberOptions),
+      subscriptionTimer_(io),
+      heartbeatTimer_(io) {
+    if (endpoint.cluster) {
+        std::vector<redis::Endpoint> seeds;
+        for (const auto& seed : endpoint.seeds) {
+            redis::Endpoint node = endpoint;
+            node.cluster = false;
+            node.host = seed.host;
+            node.port = seed.port;
+            seeds.push_back(std::move(node));
+        }
+        sharded_ = std::make_unique<redis::ShardedSubscriber>(
+            io, std::move(seeds),
+            [this](std::string_view channel, std::string_view payload) {
+                deliver(channel, payload);
+            },
+            [this] { catchUpAll(); }, std::move(subscriberOptions));
+    }
+}
 
 EventHub::~EventHub() {
     stop();
@@ -89,6 +112,9 @@ EventHub::~EventHub() {
 void EventHub::start() {
     stopped_ = false;
     subscriber_.start();
+    if (sharded_) {
+        sharded_->start();
+    }
     heartbeat();
 }
 
@@ -98,7 +124,11 @@ void EventHub::stop() {
     }
     stopped_ = true;
     heartbeatTimer_.cancel();
+    subscriptionTimer_.cancel();
     subscriber_.stop();
+    if (sharded_) {
+        sharded_->stop();
+    }
     // A stream's onClosed runs later (posted); remove() takes each out of the map now.
     std::vector<std::shared_ptr<Listener>> all;
     for (const auto& [channel, listener] : byChannel_) {
@@ -132,6 +162,13 @@ void EventHub::open(const std::shared_ptr<http::Exchange>& exchange,
                                             principal.loginId, principal.expiresAt, 0});
     byChannel_.emplace(listener->channel, listener);
     metrics_.streamOpened();
+    if (sharded_ && !sharded_->isSubscribed(listener->channel)) {
+        sharded_->subscribe(listener->channel);
+        if (awaitingSubscription_.insert(listener->channel).second &&
+            awaitingSubscription_.size() == 1) {
+            watchSubscriptions();
+        }
+    }
     stream->onClosed([this, weak = std::weak_ptr<Listener>(listener)] {
         if (auto alive = weak.lock()) {
             remove(alive);
@@ -152,9 +189,38 @@ void EventHub::remove(const std::shared_ptr<Listener>& listener) {
             byChannel_.erase(it);
             limiter_.release(listener->userId);
             metrics_.streamClosed();
+            if (sharded_ && byChannel_.find(listener->channel) == byChannel_.end()) {
+                sharded_->unsubscribe(listener->channel);
+                awaitingSubscription_.erase(listener->channel);
+            }
             return;
         }
     }
+}
+
+// Polls the channels whose sharded subscription is pending; once one is confirmed, its streams
+// catch up (a new stream gets the current version, an older one what it may have missed).
+void EventHub::watchSubscriptions() {
+    subscriptionTimer_.expires_after(kSubscriptionPoll);
+    subscriptionTimer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || stopped_ || !sharded_) {
+            return;
+        }
+        for (auto it = awaitingSubscription_.begin(); it != awaitingSubscription_.end();) {
+            if (!sharded_->isSubscribed(*it)) {
+                ++it;
+                continue;
+            }
+            auto [first, last] = byChannel_.equal_range(*it);
+            for (auto listener = first; listener != last; ++listener) {
+                catchUp(listener->second);
+            }
+            it = awaitingSubscription_.erase(it);
+        }
+        if (!awaitingSubscription_.empty()) {
+            watchSubscriptions();
+        }
+    });
 }
 
 void EventHub::deliver(std::string_view channel, std::string_view payload) {

@@ -1,14 +1,18 @@
-// Internal: the live-update streams of one worker (PRODUCT.md "Live updates"). Holds one Redis
-// subscriber for the pattern dashboard:events:* (saves through any server instance reach every
-// instance) and the revocation channel, fans each event out to the streams of that user and
-// workspace, sends heartbeat comments, and closes streams whose token expired or whose login
-// was revoked.
+// Internal: the live-update streams of one worker (PRODUCT.md "Live updates"). On a single
+// Redis it holds one subscriber for the pattern dashboard:events:* (saves through any server
+// instance reach every instance); on a Redis Cluster, where saves SPUBLISH on the shard of their
+// scope, a sharded subscription per scope that has a stream here, on the primary owning its
+// slot. Both ways the revocation channel is a classic SUBSCRIBE (a classic PUBLISH reaches every
+// node of a cluster, so every instance hears it). It fans each event out to the streams of that
+// user and workspace, sends heartbeat comments, and closes streams whose token expired or whose
+// login was revoked.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -23,6 +27,7 @@
 #include <deskboard/server/redis/redis_subscriber.h>
 #include <deskboard/server/state/state_service.h>
 
+#include "redis/sharded_subscriber.h"
 #include "stream_limiter.h"
 
 namespace deskboard::server::api {
@@ -60,6 +65,7 @@ class EventHub {
     void catchUpAll();
     void heartbeat();
     void remove(const std::shared_ptr<Listener>& listener);
+    void watchSubscriptions();
 
     boost::asio::io_context& io_;
     redis::Client& redis_;
@@ -69,6 +75,12 @@ class EventHub {
     Metrics& metrics_;
     std::chrono::seconds heartbeatInterval_;
     redis::Subscriber subscriber_;
+    // A cluster's per-scope subscriptions, and the channels whose SSUBSCRIBE is not confirmed
+    // yet: their new streams get the current version once it is (nothing published between the
+    // stream's start and the subscription is lost).
+    std::unique_ptr<redis::ShardedSubscriber> sharded_;
+    std::set<std::string, std::less<>> awaitingSubscription_;
+    boost::asio::steady_timer subscriptionTimer_;
     boost::asio::steady_timer heartbeatTimer_;
     std::multimap<std::string, std::shared_ptr<Listener>, std::less<>> byChannel_;
     bool stopped_ = false;

@@ -45,9 +45,17 @@ class Subscriber::Impl {
             return;
         }
         std::string error;
-        redisAsyncContext* context = openAsyncContext(io_, endpoint_, error);
+        target_ = endpoint_;
+        if (endpoint_.cluster && !endpoint_.seeds.empty()) {
+            // Any node of a cluster hears a classic PUBLISH; after a failure, the next seed.
+            const auto& seed = endpoint_.seeds[attempt_ % endpoint_.seeds.size()];
+            target_.cluster = false;
+            target_.host = seed.host;
+            target_.port = seed.port;
+        }
+        redisAsyncContext* context = openAsyncContext(io_, target_, error);
         if (context == nullptr) {
-            log("subscriber cannot connect to Redis at " + endpoint_.describe() + ": " + error);
+            log("subscriber cannot connect to Redis at " + target_.describe() + ": " + error);
             scheduleReconnect();
             return;
         }
@@ -57,7 +65,7 @@ class Subscriber::Impl {
         redisEnableKeepAlive(&context->c);
         redisAsyncSetConnectCallback(context, &Impl::onConnect);
         redisAsyncSetDisconnectCallback(context, &Impl::onDisconnect);
-        if (auto auth = authCommand(endpoint_); !auth.empty()) {
+        if (auto auth = authCommand(target_); !auth.empty()) {
             send(auth, &Impl::onAuthReply);
         }
         for (const auto& pattern : subscriptions_.patterns) {
@@ -112,7 +120,7 @@ class Subscriber::Impl {
             if (++self->confirmations_ == wanted) {
                 self->subscribed_ = true;
                 self->backoff_.reset();
-                self->log("subscribed to Redis events at " + self->endpoint_.describe());
+                self->log("subscribed to Redis events at " + self->target_.describe());
                 if (self->onSubscribed_) {
                     self->onSubscribed_();
                 }
@@ -126,7 +134,7 @@ class Subscriber::Impl {
             return;
         }
         self->context_ = nullptr;  // hiredis frees the context after this callback
-        self->log("subscriber cannot connect to Redis at " + self->endpoint_.describe() + ": " +
+        self->log("subscriber cannot connect to Redis at " + self->target_.describe() + ": " +
                   context->errstr);
         self->scheduleReconnect();
     }
@@ -138,7 +146,7 @@ class Subscriber::Impl {
         }
         self->context_ = nullptr;
         self->subscribed_ = false;
-        self->log("subscriber lost the connection to Redis at " + self->endpoint_.describe());
+        self->log("subscriber lost the connection to Redis at " + self->target_.describe());
         if (self->options_.onReconnect) {
             self->options_.onReconnect();
         }
@@ -146,6 +154,7 @@ class Subscriber::Impl {
     }
 
     void scheduleReconnect() {
+        ++attempt_;
         if (!stopped_) {
             backoff_.schedule([this] { connect(); });
         }
@@ -159,6 +168,8 @@ class Subscriber::Impl {
 
     boost::asio::io_context& io_;
     Endpoint endpoint_;
+    Endpoint target_;  // the node of this connection (a cluster seed, or endpoint_)
+    std::size_t attempt_ = 0;
     Subscriptions subscriptions_;
     MessageHandler onMessage_;
     std::function<void()> onSubscribed_;

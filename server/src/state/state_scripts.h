@@ -33,6 +33,20 @@ local function refreshTtl(ttl, below)
 end
 )lua";
 
+// `script` publishing with SPUBLISH instead of PUBLISH (on a Redis Cluster, where a sharded
+// message stays on the shard that owns the scope's slot, and the channel shares it).
+inline std::string withPublish(std::string_view script, bool sharded) {
+    std::string text(script);
+    if (sharded) {
+        constexpr std::string_view kClassic = "redis.call('PUBLISH', ";
+        for (auto at = text.find(kClassic); at != std::string::npos; at = text.find(kClassic, at)) {
+            text.replace(at, kClassic.size(), "redis.call('SPUBLISH', ");
+            at += kClassic.size();
+        }
+    }
+    return text;
+}
+
 // A reading script: kRefresh followed by its body.
 inline std::string withRefresh(std::string_view body) {
     std::string script(kRefresh);

@@ -139,8 +139,8 @@ StateService::StateService(redis::Client& redis, StateOptions options)
       refreshBelowArgument_(refreshBelow(options)),
       lastHistoryIndex_(std::to_string(std::max(options.historyDepth, 1) - 1)),
       readScript_(scripts::withRefresh(scripts::kRead)),
-      saveScript_(std::string(scripts::kSave)),
-      deleteScript_(std::string(scripts::kDelete)),
+      saveScript_(scripts::withPublish(scripts::kSave, options.shardedEvents)),
+      deleteScript_(scripts::withPublish(scripts::kDelete, options.shardedEvents)),
       historyScript_(scripts::withRefresh(scripts::kHistory)),
       historyVersionScript_(scripts::withRefresh(scripts::kHistoryVersion)),
       currentVersionScript_(scripts::withRefresh(scripts::kCurrentVersion)) {}

@@ -233,6 +233,15 @@ class ApiClusterTest : public QObject {
         EventStreamReader stream(server_->baseUrl(), api.token());
         QVERIFY(stream.waitForStatus());
         QCOMPARE(stream.status(), 200);
+        // Sharded pub/sub: one SSUBSCRIBE on the scope's primary, no pattern anywhere.
+        const auto channel = QStringLiteral("dashboard:events:{%1:%2}")
+                                 .arg(QString::fromStdString(alice.userId),
+                                      QString::fromStdString(alice.workspaceId));
+        QTRY_COMPARE_WITH_TIMEOUT(shardSubscribers(channel), 1, 5000);
+        for (const auto port : primaries()) {
+            QCOMPARE(cluster_->cli(port, {QStringLiteral("PUBSUB"), QStringLiteral("NUMPAT")}),
+                     QByteArray("0"));
+        }
         QCOMPARE(api.post(state, {{"version", 3}, {"state", noteState("third")}}).status, 200);
         QVERIFY(stream.waitForEvents(1, 5000));
         QCOMPARE_JSON(stream.events().constLast().json()["version"], 3);
@@ -473,6 +482,8 @@ class ApiClusterTest : public QObject {
         const auto primaryId = ownerIdOf(slot);
         const auto replicaPort = replicaPortOf(primaryId);
         QVERIFY(replicaPort != 0);
+        EventStreamReader stream(server_->baseUrl(), account.client->token());
+        QTRY_VERIFY_WITH_TIMEOUT(stream.events().size() >= 2, 10000);
         std::map<std::string, std::int64_t> before;
         for (auto& [name, writer] : writers) {
             before[name] = writer->version();
@@ -484,6 +495,11 @@ class ApiClusterTest : public QObject {
             cluster_->cli(replicaPort, {QStringLiteral("CLUSTER"), QStringLiteral("MYID")});
         QTRY_COMPARE_WITH_TIMEOUT(ownerIdOf(slot), newPrimaryId, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(everyWriterAcknowledgedSince(writers, before, 10), 20000);
+        // The stream moved its sharded subscription to the new primary: later saves reach it.
+        const auto promoted = writers.at("dave")->version();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !stream.events().isEmpty() && stream.events().constLast().json()["version"] > promoted,
+            10000);
         finishAndCheck(writers, "failover");
     }
 
@@ -584,6 +600,20 @@ class ApiClusterTest : public QObject {
                 rest.mid(rest.lastIndexOf(' ') + 1).toLongLong();
         }
         return events;
+    }
+
+    // Sharded subscribers of `channel` over all primaries (PUBSUB SHARDNUMSUB answers
+    // "channel\ncount").
+    int shardSubscribers(const QString& channel) const {
+        int count = 0;
+        for (const auto port : primaries()) {
+            const auto lines =
+                cluster_
+                    ->cli(port, {QStringLiteral("PUBSUB"), QStringLiteral("SHARDNUMSUB"), channel})
+                    .split('\n');
+            count += lines.size() == 2 ? lines[1].toInt() : 0;
+        }
+        return count;
     }
 
     std::vector<quint16> primaries() const {

@@ -25,6 +25,9 @@ struct StateOptions {
     long long ttlSeconds = 2592000;       // REDIS_STATE_TTL
     long long ttlRefreshSeconds = 86400;  // DESKBOARD_TTL_REFRESH_SECONDS (0: every read)
     int historyDepth = 20;                // DESKBOARD_HISTORY_DEPTH
+    // Publish events with SPUBLISH (sharded pub/sub, a Redis Cluster: the message stays on the
+    // shard that owns the scope) instead of PUBLISH.
+    bool shardedEvents = false;
 };
 
 // A stored state as JSON text, exactly as it was saved.
