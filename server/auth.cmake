@@ -2,4 +2,5 @@
 list(APPEND DESKBOARD_SERVER_SOURCES
     src/auth/password_hasher.cpp
     src/auth/tokens.cpp
+    src/auth/auth_key_migration.cpp
     src/auth/auth_service.cpp)

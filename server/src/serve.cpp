@@ -12,9 +12,36 @@
 #include <deskboard/version.h>
 
 #include "api/stream_limiter.h"
+#include "auth/auth_key_migration.h"
 #include "worker.h"
 
 namespace deskboard::server {
+namespace {
+
+// Before serving: the auth keys of a 0.1 server moved to the tagged layout (a single Redis only;
+// when Redis cannot be reached now, they are moved at the next start and the log says so).
+void moveOldAuthKeys(const Config& config, const Log& log) {
+    if (config.redis.cluster) {
+        return;
+    }
+    boost::asio::io_context io;
+    redis::ClientOptions options;
+    options.commandTimeout = std::chrono::milliseconds(config.redisTimeoutMs);
+    redis::Client redis(io, config.redis, options);
+    redis.start();
+    auth::migrateAuthKeys(redis, [&](const auth::KeyMigrationResult& result) {
+        if (!result.ok) {
+            log.warning(result.error + "; they will be moved at the next start");
+        } else if (result.moved > 0) {
+            log.info("moved " + std::to_string(result.moved) +
+                     " auth keys of the Deskboard 0.1 layout to deskboard:{auth}:*");
+        }
+        redis.stop();
+    });
+    io.run();
+}
+
+}  // namespace
 
 int serve(const Config& config, const Log& log) {
     // Writes to a peer that went away must fail with EPIPE, not kill the process; SIGTERM and
@@ -25,6 +52,8 @@ int serve(const Config& config, const Log& log) {
     sigaddset(&stopSignals, SIGTERM);
     sigaddset(&stopSignals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    moveOldAuthKeys(config, log);
 
     Metrics metrics;
     auth::PasswordHasher hasher(static_cast<unsigned>(config.hashThreads));

@@ -20,6 +20,7 @@ target_compile_definitions(tst_server_api_auth PRIVATE
 
 deskboard_add_api_test(cli)
 deskboard_add_api_test(numbers)
+deskboard_add_api_test(upgrade)
 # On a real 3 + 3 node Redis Cluster: every operation, resharding and failover under load.
 deskboard_add_api_test(cluster TIMEOUT 420)
 

@@ -48,6 +48,8 @@
 
 namespace deskboard::server::auth::keys {
 
+// What every auth key starts with.
+inline constexpr std::string_view kPrefix = "deskboard:{auth}:";
 inline constexpr std::string_view kUsers = "deskboard:{auth}:users";
 inline constexpr std::string_view kUserPrefix = "deskboard:{auth}:user:";
 inline constexpr std::string_view kUsernamePrefix = "deskboard:{auth}:username:";
