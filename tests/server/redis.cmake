@@ -10,3 +10,6 @@ target_include_directories(tst_server_redis_cluster PRIVATE "${PROJECT_SOURCE_DI
 deskboard_add_test(server sharded_subscriber SOURCES redis/tst_sharded_subscriber.cpp
     LIBS deskboard::server TIMEOUT 180)
 target_include_directories(tst_server_sharded_subscriber PRIVATE "${PROJECT_SOURCE_DIR}/server/src")
+deskboard_add_test(server cluster_router SOURCES redis/tst_cluster_router.cpp
+    LIBS deskboard::server TIMEOUT 180)
+target_include_directories(tst_server_cluster_router PRIVATE "${PROJECT_SOURCE_DIR}/server/src")
