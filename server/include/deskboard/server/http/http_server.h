@@ -2,8 +2,9 @@
 // each one to a Handler as an Exchange (keep-alive, pipelining, bodies read on demand with a
 // limit, Server-Sent Events, timeouts, a connection cap, graceful shutdown). One HttpServer
 // lives on one io_context driven by one thread, so nothing on the request path takes a lock;
-// several workers can share a port through SO_REUSEPORT. Boost.Beast stays in the .cpp (it is
-// expensive to compile), so this header needs only Asio's io_context.
+// several workers can share a port through SO_REUSEPORT. Boost.Beast stays in src/http (the
+// listener, the HTTP session and the event-stream session; it is expensive to compile), so this
+// header needs only Asio's io_context.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // Plain request and response types of the HTTP layer, free of Boost.Beast so that the API
-// layer compiles without it (Beast is confined to the connection code: one or two TUs).
+// layer compiles without it (Beast is confined to the sessions and the listener in src/http).
 #pragma once
 
 #include <chrono>
