@@ -23,6 +23,10 @@ deskboard_add_api_test(numbers)
 deskboard_add_api_test(upgrade)
 # On a real 3 + 3 node Redis Cluster: every operation, resharding and failover under load.
 deskboard_add_api_test(cluster TIMEOUT 420)
+# Two servers on a 3 + 3 Redis Cluster behind HAProxy running packaging/haproxy/deskboard.cfg.
+deskboard_add_api_test(balancer TIMEOUT 300)
+target_compile_definitions(tst_server_api_balancer PRIVATE
+    DESKBOARD_HAPROXY_EXAMPLE="${PROJECT_SOURCE_DIR}/packaging/haproxy/deskboard.cfg")
 
 # The recorded exchanges of the suites above, checked against docs/openapi.yaml by
 # tests/openapi/validate.js. Its npm packages are installed (npm ci, by ./dev test) into this
