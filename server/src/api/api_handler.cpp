@@ -114,6 +114,13 @@ void ApiHandler::dispatch(const ExchangePtr& exchange, const RouteMatch& match) 
 }
 
 void ApiHandler::readiness(const ExchangePtr& exchange) {
+    if (redis_.isCluster() && !redis_.isConnected()) {
+        // One primary down is enough to fail the requests of its slots.
+        fail(exchange, ApiError{ErrorCode::StorageUnavailable,
+                                "the Redis Cluster is not fully reachable: the slot map does not "
+                                "cover every slot, or a primary is not connected"});
+        return;
+    }
     redis_.command({"PING"}, [exchange](redis::Result result) {
         if (result.succeeded()) {
             exchange->respond(

@@ -103,18 +103,25 @@ bool ClusterRouter::isConnected() const {
     if (!map_ || !map_->coversAllSlots()) {
         return false;
     }
-    for (const auto& shard : map_->shards()) {
-        for (const auto& node : shard.nodes) {
-            if (!node.primary || shard.slotRanges.empty()) {
-                continue;
-            }
-            const auto found = nodes_.find(nodeName(node.host, node.port));
-            if (found == nodes_.end() || !found->second->isConnected()) {
-                return false;
-            }
+    for (const auto* node : servingPrimaries()) {
+        const auto found = nodes_.find(nodeName(node->host, node->port));
+        if (found == nodes_.end() || !found->second->isConnected()) {
+            return false;
         }
     }
     return true;
+}
+
+std::vector<const cluster::Node*> ClusterRouter::servingPrimaries() const {
+    std::vector<const cluster::Node*> primaries;
+    if (map_) {
+        for (const auto& shard : map_->shards()) {
+            if (!shard.slotRanges.empty()) {
+                primaries.push_back(map_->primaryFor(shard.slotRanges.front().first));
+            }
+        }
+    }
+    return primaries;
 }
 
 void ClusterRouter::command(const std::vector<std::string>& argv, Callback callback) {
@@ -372,36 +379,33 @@ void ClusterRouter::applyMap(cluster::SlotMap map) {
     if (changed) {
         std::string primaries;
         for (const auto& shard : map.shards()) {
-            for (const auto& node : shard.nodes) {
-                if (node.primary && !shard.slotRanges.empty()) {
-                    primaries += (primaries.empty() ? "" : ", ") + nodeName(node.host, node.port);
-                }
+            if (!shard.slotRanges.empty()) {
+                const auto* node = map.primaryFor(shard.slotRanges.front().first);
+                primaries += (primaries.empty() ? "" : ", ") + nodeName(node->host, node->port);
             }
         }
         log("Redis Cluster slot map: primaries " + primaries +
             (map.coversAllSlots() ? "" : " (some slots have no owner)"));
     }
     map_ = std::move(map);
-    // Connect to every primary ahead of the first command; forget nodes that left the cluster.
-    const auto mapNodes = map_->nodes();
-    for (const auto* node : mapNodes) {
-        if (node->primary) {
-            connectionTo(node->host, node->port);
-        }
+    // Connect to every serving primary ahead of the first command; close the connections to
+    // other nodes (replicas, seeds, a dead primary still listed): they would only reconnect in
+    // vain. A refresh opens what it needs again.
+    const auto serving = servingPrimaries();
+    for (const auto* node : serving) {
+        connectionTo(node->host, node->port);
     }
     for (auto it = nodes_.begin(); it != nodes_.end();) {
-        const bool known =
-            std::any_of(mapNodes.begin(), mapNodes.end(),
-                        [&](const cluster::Node* node) {
-                            return nodeName(node->host, node->port) == it->first;
-                        }) ||
-            std::any_of(endpoint_.seeds.begin(), endpoint_.seeds.end(), [&](const HostPort& seed) {
-                return nodeName(seed.host, seed.port) == it->first;
+        const bool keep =
+            std::any_of(serving.begin(), serving.end(), [&](const cluster::Node* node) {
+                return nodeName(node->host, node->port) == it->first;
             });
-        if (known) {
+        if (keep) {
             ++it;
         } else {
-            it->second->stop();
+            // Closed from the event loop, not from inside the reply callback that may be running
+            // on this very connection (the CLUSTER SHARDS answer).
+            boost::asio::post(io_, [node = std::move(it->second)] { node->stop(); });
             it = nodes_.erase(it);
         }
     }

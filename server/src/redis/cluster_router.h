@@ -73,6 +73,8 @@ class ClusterRouter : public std::enable_shared_from_this<ClusterRouter> {
 
     std::shared_ptr<NodeConnection> connectionTo(const std::string& host, std::uint16_t port);
     std::shared_ptr<NodeConnection> anyConnectedPrimary();
+    // The primary the map names for each shard that has slots.
+    std::vector<const cluster::Node*> servingPrimaries() const;
     void event(std::string_view name);
     void log(const std::string& line);
 

@@ -298,10 +298,14 @@ std::optional<SlotMap> SlotMap::fromShards(std::vector<Shard> shards, std::strin
     map.primaryIndex_.assign(shards.size(), kNoShard);
     for (std::size_t s = 0; s < shards.size(); ++s) {
         const auto& shard = shards[s];
+        // After a primary crashed and its replica took over, the dead node may still be listed
+        // as a primary of the shard (health "failed") until it comes back as a replica: prefer
+        // a primary that is online.
         for (std::size_t n = 0; n < shard.nodes.size() && n < kNoShard; ++n) {
-            if (shard.nodes[n].primary) {
+            if (shard.nodes[n].primary &&
+                (map.primaryIndex_[s] == kNoShard ||
+                 (shard.nodes[n].online && !shard.nodes[map.primaryIndex_[s]].online))) {
                 map.primaryIndex_[s] = static_cast<std::uint16_t>(n);
-                break;
             }
         }
         if (!shard.slotRanges.empty() && map.primaryIndex_[s] == kNoShard) {

@@ -5,6 +5,7 @@
 // writers keep running while `redis-cli --cluster reshard` moves their slots and while
 // `CLUSTER FAILOVER` promotes a replica: no acknowledged save is lost, none is applied twice,
 // and the 503s stay few.
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -168,6 +169,8 @@ class ApiClusterTest : public QObject {
             QMap<QString, QString>{
                 {QStringLiteral("DESKBOARD_ALLOW_SIGNUP"), QStringLiteral("1")},
                 {QStringLiteral("DESKBOARD_WORKERS"), QStringLiteral("2")},
+                // Every save of a run stays in the history, to be checked.
+                {QStringLiteral("DESKBOARD_HISTORY_DEPTH"), QStringLiteral("1000")},
                 {QStringLiteral("DESKBOARD_LOG_FORMAT"), QStringLiteral("text")}});
         HttpClient probe(server_->baseUrl());
         QTRY_COMPARE_WITH_TIMEOUT(probe.get(QStringLiteral("/readyz")).status, 200, 15000);
@@ -243,8 +246,10 @@ class ApiClusterTest : public QObject {
                      QByteArray("0"));
         }
         QCOMPARE(api.post(state, {{"version", 3}, {"state", noteState("third")}}).status, 200);
-        QVERIFY(stream.waitForEvents(1, 5000));
-        QCOMPARE_JSON(stream.events().constLast().json()["version"], 3);
+        // (The stream may first get version 2: a new stream catches up once its scope's sharded
+        // subscription is confirmed.)
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !stream.events().isEmpty() && stream.events().constLast().json()["version"] == 3, 5000);
 
         // Workspaces: create, list, save in one, share it with bob through the admin CLI.
         const auto created = api.post(QStringLiteral("/api/workspaces"), {{"name", "Work"}});
@@ -501,6 +506,78 @@ class ApiClusterTest : public QObject {
             !stream.events().isEmpty() && stream.events().constLast().json()["version"] > promoted,
             10000);
         finishAndCheck(writers, "failover");
+    }
+
+    // A primary of a busy scope crashes (SIGKILL): /readyz says 503 while its slots have no
+    // reachable owner; the cluster promotes its replica (node timeout lowered to 2 s for the
+    // test), the server finds it, /readyz is 200 again and the writers go on. Acknowledged saves
+    // the replica had not received when the primary died would be lost (asynchronous
+    // replication); the test counts them (on loopback the replica is rarely behind).
+    void aPrimaryCrashes() {
+        for (const auto port : cluster_->ports()) {
+            cluster_->cli(port, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                                 QStringLiteral("cluster-node-timeout"), QStringLiteral("2000")});
+        }
+        auto writers = startWriters({"erin", "frank"});
+        QTRY_VERIFY_WITH_TIMEOUT(everyWriterAcknowledged(writers, 5), 20000);
+        const auto& account = accounts_.at("erin");
+        const int slot = keySlot(account.userId + ":" + account.workspaceId);
+        const auto primaryId = ownerIdOf(slot);
+        quint16 primaryPort = 0;
+        for (const auto port : primaries()) {
+            if (cluster_->cli(port, {QStringLiteral("CLUSTER"), QStringLiteral("MYID")}) ==
+                primaryId) {
+                primaryPort = port;
+            }
+        }
+        QVERIFY(primaryPort != 0);
+        pid_t pid = 0;
+        for (const auto& line :
+             cluster_->cli(primaryPort, {QStringLiteral("INFO"), QStringLiteral("server")})
+                 .split('\n')) {
+            if (line.startsWith("process_id:")) {
+                pid = static_cast<pid_t>(line.mid(11).trimmed().toInt());
+            }
+        }
+        QVERIFY(pid > 0);
+        std::map<std::string, std::int64_t> before;
+        for (auto& [name, writer] : writers) {
+            before[name] = writer->version();
+        }
+        ::kill(pid, SIGKILL);
+        HttpClient probe(server_->baseUrl());
+        QTRY_COMPARE_WITH_TIMEOUT(probe.get(QStringLiteral("/readyz")).status, 503, 10000);
+        const QDeadlineTimer recovery(40000);
+        while (probe.get(QStringLiteral("/readyz")).status != 200 && !recovery.hasExpired()) {
+            QTest::qWait(100);
+        }
+        const auto ready = probe.get(QStringLiteral("/readyz"));
+        const QByteArray why =
+            ready.body + "\n" + clusterNodes().join('\n') + "\n" + server_->log().right(3000);
+        QVERIFY2(ready.status == 200, why.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(everyWriterAcknowledgedSince(writers, before, 5), 20000);
+        finishAndCheck(writers, "primary crash");
+        int lost = 0;
+        for (auto& [name, writer] : writers) {
+            const auto history =
+                accounts_.at(name).client->get(QStringLiteral("/api/dashboard/state/history"));
+            QCOMPARE(history.status, 200);
+            const auto listing = history.json();  // (kept alive for the loop below)
+            std::set<std::int64_t> kept;
+            for (const auto& entry : listing["versions"]) {
+                kept.insert(entry["version"].get<std::int64_t>());
+            }
+            const auto oldest = kept.empty() ? 0 : *kept.begin();
+            for (const auto& [version, counter] : writer->acknowledged) {
+                if (version >= oldest && kept.count(version) == 0) {
+                    ++lost;
+                }
+            }
+        }
+        qInfo(
+            "primary crash: %d acknowledged saves missing afterwards (lost with the primary "
+            "before its replica had them)",
+            lost);
     }
 
   private:

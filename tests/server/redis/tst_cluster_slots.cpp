@@ -128,6 +128,16 @@ class ClusterSlotsTest : public QObject {
         QVERIFY(map->replicasFor(150).empty());
         QCOMPARE(map->nodes().size(), std::size_t{3});
 
+        // A crashed primary still listed as one beside the replica that took over: the online
+        // one serves the shard.
+        auto failedOver = shards;
+        auto dead = node("p0", 7000, true);
+        dead.online = false;
+        failedOver[0].nodes = {dead, node("r0", 7001, true)};
+        const auto afterCrash = SlotMap::fromShards(failedOver, &error);
+        QVERIFY2(afterCrash, error.c_str());
+        QCOMPARE(afterCrash->primaryFor(0)->id, std::string("r0"));
+
         auto overlapping = shards;
         overlapping[1].slotRanges.push_back({50, 50});
         QVERIFY(!SlotMap::fromShards(overlapping, &error));
