@@ -13,6 +13,9 @@ constexpr int kMaxRedirects = 8;
 // At most one `CLUSTER SHARDS` in this interval, however many redirects arrive at once.
 constexpr std::chrono::milliseconds kRefreshInterval{100};
 constexpr std::chrono::milliseconds kRetryPause{25};
+// How often the router looks whether every serving primary is connected, and fetches the map
+// again when not (after a failover nothing else may ask: the requests of other slots succeed).
+constexpr std::chrono::milliseconds kHealthInterval{1000};
 
 std::string nodeName(const std::string& host, std::uint16_t port) {
     return host + ":" + std::to_string(port);
@@ -66,6 +69,7 @@ ClusterRouter::ClusterRouter(boost::asio::io_context& io, Endpoint endpoint, Cli
       endpoint_(std::move(endpoint)),
       options_(std::move(options)),
       refreshTimer_(io),
+      healthTimer_(io),
       failedRefreshPause_(options_.reconnectMin) {
     nodeOptions_ = options_;
     // A node's reconnects are not the cluster's: the router reports what matters (map changes).
@@ -82,11 +86,27 @@ void ClusterRouter::start() {
         connectionTo(seed.host, seed.port);
     }
     refreshMap();
+    watchHealth();
+}
+
+void ClusterRouter::watchHealth() {
+    healthTimer_.expires_after(kHealthInterval);
+    healthTimer_.async_wait([weak = weak_from_this()](boost::system::error_code error) {
+        auto self = weak.lock();
+        if (!self || error || self->stopped_) {
+            return;
+        }
+        if (!self->isConnected()) {
+            self->refreshMap();
+        }
+        self->watchHealth();
+    });
 }
 
 void ClusterRouter::stop() {
     stopped_ = true;
     refreshTimer_.cancel();
+    healthTimer_.cancel();
     auto nodes = std::move(nodes_);
     nodes_.clear();
     for (auto& [name, node] : nodes) {

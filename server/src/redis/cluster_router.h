@@ -64,6 +64,7 @@ class ClusterRouter : public std::enable_shared_from_this<ClusterRouter> {
     void retryLater(const OperationPtr& operation, std::chrono::milliseconds delay);
     void finish(const OperationPtr& operation, Result result);
 
+    void watchHealth();
     void refreshMap();
     void refreshAt(std::chrono::steady_clock::time_point due);
     void askForShards(std::vector<std::pair<std::string, std::uint16_t>> candidates,
@@ -86,6 +87,7 @@ class ClusterRouter : public std::enable_shared_from_this<ClusterRouter> {
     std::map<std::string, std::shared_ptr<NodeConnection>> nodes_;  // by "host:port"
     std::vector<OperationPtr> waiters_;  // for a slot map that covers their slot
     boost::asio::steady_timer refreshTimer_;
+    boost::asio::steady_timer healthTimer_;
     std::chrono::steady_clock::time_point lastRefresh_{};
     std::chrono::milliseconds failedRefreshPause_;
     bool refreshing_ = false;
