@@ -6,10 +6,14 @@
 // never as strings. A history entry is "<version> <lastModified> <bytes>\n<state JSON>", so the
 // listing can return the header lines only.
 //
-// The reading scripts (read, history, history version, current version) start with kRefresh:
-// they renew the sliding TTL only once it has run down far enough, so almost every read writes
+// The reading scripts (history, history version, current version) start with kRefresh: they
+// renew the sliding TTL only once it has run down far enough, so almost every read writes
 // nothing (no EXPIRE in the AOF or on the replicas). They may still write, so they run with a
 // plain EVALSHA, not EVALSHA_RO.
+//
+// The state read (GET, the request clients send most) is no script: StateService pipelines
+// plain commands (MGET, PTTL) and runs kRefreshOnly only when the PTTL says the TTL ran down.
+// A script's run costs Redis far more than those commands (issue 15, docs/performance.md).
 #pragma once
 
 #include <string>
@@ -93,22 +97,12 @@ end
 return {3, curText or '0', redis.call('GET', KEYS[1]), redis.call('GET', KEYS[3])}
 )lua";
 
-// Read (GET, with If-None-Match). ARGV[1] the client's version or "", ARGV[2] TTL,
-// ARGV[3] refresh threshold in milliseconds (kRefresh).
-// Returns {0} no state stored, {1, version} not modified, or {2, version, state, lastModified}.
-// The not-modified path never copies the state.
-inline constexpr std::string_view kRead = R"lua(
-refreshTtl(ARGV[2], ARGV[3])
-local version = redis.call('GET', KEYS[2])
-if ARGV[1] ~= '' and version and tonumber(ARGV[1]) == tonumber(version) and
-        redis.call('EXISTS', KEYS[1]) == 1 then
-    return {1, version}
-end
-local state = redis.call('GET', KEYS[1])
-if not state then
-    return {0}
-end
-return {2, version, state, redis.call('GET', KEYS[3])}
+// The TTL refresh alone, for the state read (plain commands) once its PTTL reached the
+// threshold: kRefresh decides again inside the script. ARGV[1] TTL, ARGV[2] threshold (ms).
+// Returns 1.
+inline constexpr std::string_view kRefreshOnly = R"lua(
+refreshTtl(ARGV[1], ARGV[2])
+return 1
 )lua";
 
 // Delete. ARGV[1] the event text before its version, ARGV[2] TTL, ARGV[3] events channel,

@@ -1,15 +1,24 @@
-// The dashboard state on Redis: each operation is one Lua script (state_scripts.h) run with
+// The dashboard state on Redis: each write is one Lua script (state_scripts.h) run with
 // EVALSHA, so the save decision, the history and the event publication are one atomic step in
-// one cluster slot. This file builds the script arguments (timestamps, history headers, event
-// payloads written by protocol::appendStateEvent) and turns the replies into outcomes; every Redis
-// failure and every reply of an unexpected shape becomes storage_unavailable, never a crash.
+// one cluster slot. The state read, the request clients send most, is plain commands pipelined
+// on one connection (MGET of the scope's keys, or GET + EXISTS for an If-None-Match, and a PTTL
+// of the version key): a script's run costs Redis several times what they cost, and the TTL
+// refresh script runs only when the PTTL says the TTL ran down (issue 15). This file builds the
+// script arguments (timestamps, history headers, event payloads written by
+// protocol::appendStateEvent) and turns the replies into outcomes; every Redis failure and every
+// reply of an unexpected shape becomes storage_unavailable, never a crash.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <ctime>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <deskboard/protocol/error.h>
 #include <deskboard/protocol/history_messages.h>
@@ -124,10 +133,73 @@ std::optional<HistoryEntry> parseHeader(std::string_view header) {
 
 // The kRefresh threshold: a read renews the TTL once at most this many milliseconds are left,
 // i.e. once it has run down by the refresh interval (kept within 0 .. TTL - 1 seconds).
-std::string refreshBelow(const StateOptions& options) {
+long long refreshBelow(const StateOptions& options) {
     const long long ttl = std::max(options.ttlSeconds, 1LL);
     const long long refresh = std::clamp(options.ttlRefreshSeconds, 0LL, ttl - 1);
-    return std::to_string((ttl - refresh) * 1000);
+    return (ttl - refresh) * 1000;
+}
+
+// Sends `commands` back to back on the client (pipelined: one connection, in order; on a
+// cluster all of them name keys of one slot, so they go to the same node) and calls `done` once
+// with every result, in the order of the commands.
+void pipeline(redis::Client& redis, std::vector<std::vector<std::string>> commands,
+              std::function<void(std::vector<Result>)> done) {
+    struct Batch {
+        std::vector<std::optional<Result>> results;
+        std::size_t pending = 0;
+        std::function<void(std::vector<Result>)> done;
+    };
+    auto batch = std::make_shared<Batch>();
+    batch->results.resize(commands.size());
+    batch->pending = commands.size();
+    batch->done = std::move(done);
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        redis.command(commands[i], [batch, i](Result result) {
+            batch->results[i] = std::move(result);
+            if (--batch->pending == 0) {
+                std::vector<Result> all;
+                all.reserve(batch->results.size());
+                for (auto& each : batch->results) {
+                    all.push_back(std::move(*each));
+                }
+                batch->done(std::move(all));
+            }
+        });
+    }
+}
+
+// The first result of `results` that did not succeed, or nothing.
+const Result* firstFailure(const std::vector<Result>& results) {
+    for (const auto& result : results) {
+        if (!result.succeeded()) {
+            return &result;
+        }
+    }
+    return nullptr;
+}
+
+// The outcome of an MGET of version, state, modified (the read script's answer before issue 15:
+// no state is NotFound, whatever the counter says; a state needs a version and a lastModified).
+std::optional<ReadOutcome> outcomeOfMget(Reply& reply) {
+    if (!reply.isArray() || reply.elements.size() != 3) {
+        return std::nullopt;
+    }
+    auto& state = reply.elements[1];
+    ReadOutcome outcome;
+    if (state.isNil()) {
+        outcome.kind = ReadOutcome::Kind::NotFound;
+        return outcome;
+    }
+    auto& modified = reply.elements[2];
+    const auto version = versionOf(reply.elements[0]);
+    if (!version || !state.isString() || !modified.isString()) {
+        return std::nullopt;
+    }
+    outcome.kind = ReadOutcome::Kind::Found;
+    outcome.stored.version = *version;
+    outcome.stored.stateJson = std::move(state.text);
+    outcome.stored.lastModified = std::move(modified.text);
+    return outcome;
 }
 
 }  // namespace
@@ -136,9 +208,10 @@ StateService::StateService(redis::Client& redis, StateOptions options)
     : redis_(redis),
       options_(options),
       ttlArgument_(std::to_string(std::max(options.ttlSeconds, 1LL))),
-      refreshBelowArgument_(refreshBelow(options)),
+      refreshBelowMillis_(refreshBelow(options)),
+      refreshBelowArgument_(std::to_string(refreshBelowMillis_)),
       lastHistoryIndex_(std::to_string(std::max(options.historyDepth, 1) - 1)),
-      readScript_(scripts::withRefresh(scripts::kRead)),
+      refreshScript_(scripts::withRefresh(scripts::kRefreshOnly)),
       saveScript_(scripts::withPublish(scripts::kSave, options.shardedEvents)),
       deleteScript_(scripts::withPublish(scripts::kDelete, options.shardedEvents)),
       historyScript_(scripts::withRefresh(scripts::kHistory)),
@@ -147,45 +220,80 @@ StateService::StateService(redis::Client& redis, StateOptions options)
 
 void StateService::read(const protocol::StateKeys& keys, std::optional<std::int64_t> ifNoneMatch,
                         std::function<void(Expected<ReadOutcome>)> done) {
-    // A version outside [1, 2^53) can match nothing stored (and would be inexact in Lua).
-    std::string match = ifNoneMatch && isVersion(*ifNoneMatch) ? std::to_string(*ifNoneMatch) : "";
-    redis_.evalScript(readScript_, keyList(keys),
-                      {std::move(match), ttlArgument_, refreshBelowArgument_},
-                      [done = std::move(done)](Result result) {
-                          constexpr std::string_view operation = "state read";
-                          if (!result.succeeded()) {
-                              return done(storageError(operation, result));
-                          }
-                          auto& reply = result.reply();
-                          const auto tag = tagOf(reply);
-                          ReadOutcome outcome;
-                          if (tag == 0 && reply.elements.size() == 1) {
-                              outcome.kind = ReadOutcome::Kind::NotFound;
-                              return done(std::move(outcome));
-                          }
-                          if (tag == 1 && reply.elements.size() == 2) {
-                              const auto version = versionOf(reply.elements[1]);
-                              if (!version) {
-                                  return done(malformedReply(operation));
-                              }
-                              outcome.kind = ReadOutcome::Kind::NotModified;
-                              outcome.stored.version = *version;
-                              return done(std::move(outcome));
-                          }
-                          if (tag == 2 && reply.elements.size() == 4 &&
-                              reply.elements[2].isString() && reply.elements[3].isString()) {
-                              const auto version = versionOf(reply.elements[1]);
-                              if (!version) {
-                                  return done(malformedReply(operation));
-                              }
-                              outcome.kind = ReadOutcome::Kind::Found;
-                              outcome.stored.version = *version;
-                              outcome.stored.stateJson = std::move(reply.elements[2].text);
-                              outcome.stored.lastModified = std::move(reply.elements[3].text);
-                              return done(std::move(outcome));
-                          }
-                          done(malformedReply(operation));
-                      });
+    // A version outside [1, 2^53) can match nothing stored.
+    if (ifNoneMatch && isVersion(*ifNoneMatch)) {
+        // The not-modified path never copies the state out of Redis.
+        pipeline(redis_,
+                 {{"GET", keys.version()}, {"EXISTS", keys.state()}, {"PTTL", keys.version()}},
+                 [this, keys, match = *ifNoneMatch,
+                  done = std::move(done)](std::vector<Result> results) mutable {
+                     if (const auto* failed = firstFailure(results)) {
+                         return done(storageError("state read", *failed));
+                     }
+                     const auto left = results[2].reply().asInteger();
+                     if (!results[2].reply().isInteger() || !left) {
+                         return done(malformedReply("state read"));
+                     }
+                     const auto& version = results[0].reply();
+                     if (version.isString() && versionOf(version) == match &&
+                         results[1].reply().asInteger() == 1) {
+                         ReadOutcome outcome;
+                         outcome.kind = ReadOutcome::Kind::NotModified;
+                         outcome.stored.version = match;
+                         return finishRead(keys, *left, std::move(outcome), std::move(done));
+                     }
+                     // Changed (or gone): the whole read, with the PTTL already known.
+                     readAll(keys, *left, std::move(done));
+                 });
+        return;
+    }
+    pipeline(redis_,
+             {{"MGET", keys.version(), keys.state(), keys.modified()}, {"PTTL", keys.version()}},
+             [this, keys, done = std::move(done)](std::vector<Result> results) mutable {
+                 if (const auto* failed = firstFailure(results)) {
+                     return done(storageError("state read", *failed));
+                 }
+                 const auto left = results[1].reply().asInteger();
+                 auto outcome = outcomeOfMget(results[0].reply());
+                 if (!results[1].reply().isInteger() || !left || !outcome) {
+                     return done(malformedReply("state read"));
+                 }
+                 finishRead(keys, *left, std::move(*outcome), std::move(done));
+             });
+}
+
+void StateService::readAll(const protocol::StateKeys& keys, long long millisLeft,
+                           std::function<void(Expected<ReadOutcome>)> done) {
+    redis_.command({"MGET", keys.version(), keys.state(), keys.modified()},
+                   [this, keys, millisLeft, done = std::move(done)](Result result) mutable {
+                       if (!result.succeeded()) {
+                           return done(storageError("state read", result));
+                       }
+                       auto outcome = outcomeOfMget(result.reply());
+                       if (!outcome) {
+                           return done(malformedReply("state read"));
+                       }
+                       finishRead(keys, millisLeft, std::move(*outcome), std::move(done));
+                   });
+}
+
+void StateService::finishRead(const protocol::StateKeys& keys, long long millisLeft,
+                              ReadOutcome outcome,
+                              std::function<void(Expected<ReadOutcome>)> done) {
+    // kRefresh's rule: nothing stored (-2) or plenty left: the read wrote nothing. Otherwise the
+    // refresh script decides again (atomically) and renews all five keys; the answer waits for
+    // it, so a read that should renew and cannot fails like the read script did.
+    if (millisLeft == -2 || millisLeft > refreshBelowMillis_) {
+        return done(std::move(outcome));
+    }
+    redis_.evalScript(
+        refreshScript_, keyList(keys), {ttlArgument_, refreshBelowArgument_},
+        [outcome = std::move(outcome), done = std::move(done)](Result result) mutable {
+            if (!result.succeeded()) {
+                return done(storageError("state read", result));
+            }
+            done(std::move(outcome));
+        });
 }
 
 void StateService::save(const protocol::StateKeys& keys, std::int64_t version,

@@ -715,9 +715,107 @@ class StateServiceTest : public QObject {
             const auto match = pattern.match(stats);
             return match.hasMatch() ? match.captured(1).toInt() : 0;
         };
-        QCOMPARE(calls(QStringLiteral("script|load")), 6);
-        QCOMPARE(calls(QStringLiteral("eval")), 6);
-        QCOMPARE(calls(QStringLiteral("evalsha")), 12);
+        // Five scripts (save, delete, history, history version, current version): the state read
+        // is no script (its TTL refresh script does not run here: the TTL is fresh).
+        QCOMPARE(calls(QStringLiteral("script|load")), 5);
+        QCOMPARE(calls(QStringLiteral("eval")), 5);
+        QCOMPARE(calls(QStringLiteral("evalsha")), 10);
+    }
+
+    // Issue 15: the state read is plain commands, pipelined: MGET of version, state and modified
+    // plus a PTTL of the version key; with If-None-Match GET version, EXISTS state and PTTL (the
+    // state never leaves Redis), and the MGET only when the version changed. No script runs and
+    // nothing is written until the TTL ran down past the threshold; then the refresh script
+    // renews all five keys once.
+    void theStateReadIsPlainCommands() {
+        StateOptions options;
+        options.ttlSeconds = 100;
+        options.ttlRefreshSeconds = 30;  // renew at or below 70 s left
+        Harness h(options);
+        const auto keys = scope("u1", "w1");
+        const auto empty = scope("u2", "w1");
+        const std::string json = R"({"a":1})";
+        QCOMPARE(h.save(keys, 1, json).value().kind, SaveOutcome::Kind::Accepted);
+        const auto calls = [&](const char* command) {
+            return h.info(std::string("cmdstat_") + command);
+        };
+        const auto scripts = [&] { return calls("eval") + calls("evalsha"); };
+        const auto setAll = [&](const char* seconds) {
+            for (const auto& key : allKeys(keys)) {
+                QCOMPARE(h.cli({"EXPIRE", key, seconds}), QByteArray("1"));
+            }
+        };
+        const auto allRenewed = [&] {
+            for (const auto& key : allKeys(keys)) {
+                if (h.ttl(key) < 99) {
+                    return false;
+                }
+            }
+            return true;
+        };
+
+        // Plain reads: one MGET and one PTTL each.
+        auto changes = h.writes().second;
+        h.cli({"CONFIG", "RESETSTAT"});
+        for (int round = 0; round < 10; ++round) {
+            const auto read = h.read(keys).value();
+            QCOMPARE(read.kind, ReadOutcome::Kind::Found);
+            QCOMPARE(read.stored.stateJson, json);
+        }
+        QCOMPARE(calls("mget"), 10LL);
+        QCOMPARE(calls("pttl"), 10LL);
+        QCOMPARE(calls("get") + calls("exists") + calls("expire") + scripts(), 0LL);
+
+        // Not modified: GET, EXISTS and PTTL, never the MGET that would copy the state.
+        h.cli({"CONFIG", "RESETSTAT"});
+        for (int round = 0; round < 10; ++round) {
+            QCOMPARE(h.read(keys, 1).value().kind, ReadOutcome::Kind::NotModified);
+        }
+        QCOMPARE(calls("get"), 10LL);
+        QCOMPARE(calls("exists"), 10LL);
+        QCOMPARE(calls("pttl"), 10LL);
+        QCOMPARE(calls("mget") + calls("expire") + scripts(), 0LL);
+
+        // A stale If-None-Match: the same three, then the MGET.
+        h.cli({"CONFIG", "RESETSTAT"});
+        const auto changed = h.read(keys, 2).value();
+        QCOMPARE(changed.kind, ReadOutcome::Kind::Found);
+        QCOMPARE(changed.stored.version, std::int64_t{1});
+        QCOMPARE(changed.stored.stateJson, json);
+        QCOMPARE(calls("get") + calls("exists") + calls("pttl") + calls("mget"), 4LL);
+        QCOMPARE(h.read(empty).value().kind, ReadOutcome::Kind::NotFound);
+        QCOMPARE(h.read(empty, 1).value().kind, ReadOutcome::Kind::NotFound);
+        QCOMPARE(calls("expire") + scripts(), 0LL);
+        QCOMPARE(h.writes().second, changes);  // not one write to the dataset
+
+        // Run down past the threshold: the next read (of either kind) runs the refresh script
+        // once, which renews all five keys; the read after it writes nothing again.
+        for (const std::optional<std::int64_t> match :
+             {std::optional<std::int64_t>{}, std::optional<std::int64_t>{1},
+              std::optional<std::int64_t>{2}}) {
+            setAll("60");
+            h.cli({"CONFIG", "RESETSTAT"});
+            changes = h.writes().second;
+            const auto read = h.read(keys, match).value();
+            QCOMPARE(read.kind,
+                     match == 1 ? ReadOutcome::Kind::NotModified : ReadOutcome::Kind::Found);
+            QCOMPARE(calls("expire"), 5LL);
+            QCOMPARE(scripts(), 1LL);
+            QVERIFY(h.writes().second > changes);
+            QVERIFY(allRenewed());
+            changes = h.writes().second;
+            QCOMPARE(h.read(keys, match).value().kind, read.kind);
+            QCOMPARE(calls("expire"), 5LL);
+            QCOMPARE(scripts(), 1LL);
+            QCOMPARE(h.writes().second, changes);
+        }
+
+        // Keys without a TTL count as run down (kRefresh's rule), and get it back.
+        for (const auto& key : allKeys(keys)) {
+            QCOMPARE(h.cli({"PERSIST", key}), QByteArray("1"));
+        }
+        QCOMPARE(h.read(keys).value().kind, ReadOutcome::Kind::Found);
+        QVERIFY(allRenewed());
     }
 
     void redisDownIsStorageUnavailable() {

@@ -1,8 +1,9 @@
 // The dashboard state of one user in one workspace, kept in Redis under protocol::StateKeys
-// (PRODUCT.md section 2, "Dashboard state" and "Redis keys"). Each operation is one Lua script,
+// (PRODUCT.md section 2, "Dashboard state" and "Redis keys"). Each write is one Lua script,
 // so the save decision table, the history and the event publication happen atomically in one
-// cluster slot. Every write sets the TTL on all keys; a read renews it only once it has run down
-// by ttlRefreshSeconds, so almost every read writes nothing to Redis.
+// cluster slot; the state read is plain pipelined commands (one MGET of the scope's keys and a
+// PTTL), far cheaper for Redis than a script. Every write sets the TTL on all keys; a read renews
+// it only once it has run down by ttlRefreshSeconds, so almost every read writes nothing.
 // Asynchronous: callbacks run on the io thread of the redis::Client. Redis failures come back
 // as ApiError storage_unavailable.
 #pragma once
@@ -103,14 +104,22 @@ class StateService {
                         std::function<void(Expected<std::optional<StoredState>>)> done);
 
   private:
+    // The read's second steps: the whole read after an If-None-Match that did not match, and
+    // the TTL refresh once millisLeft (the version key's PTTL) reached the threshold.
+    void readAll(const protocol::StateKeys& keys, long long millisLeft,
+                 std::function<void(Expected<ReadOutcome>)> done);
+    void finishRead(const protocol::StateKeys& keys, long long millisLeft, ReadOutcome outcome,
+                    std::function<void(Expected<ReadOutcome>)> done);
+
     redis::Client& redis_;
     StateOptions options_;
     std::string ttlArgument_;           // options_.ttlSeconds as a script argument
-    std::string refreshBelowArgument_;  // renew the TTL at or below this many ms left
+    long long refreshBelowMillis_;      // renew the TTL at or below this many ms left
+    std::string refreshBelowArgument_;  // the same as a script argument
     std::string lastHistoryIndex_;      // historyDepth - 1, for LTRIM
     // One set of scripts per service (a service belongs to one client and its io thread): each
     // remembers its SHA after the first load, so later runs are a plain EVALSHA.
-    redis::Script readScript_;
+    redis::Script refreshScript_;  // the state read's TTL refresh (the read itself is no script)
     redis::Script saveScript_;
     redis::Script deleteScript_;
     redis::Script historyScript_;
