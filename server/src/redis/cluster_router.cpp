@@ -112,6 +112,11 @@ void ClusterRouter::stop() {
     for (auto& [name, node] : nodes) {
         node->stop();
     }
+    // stop() may run inside a reply callback of one of these connections (a caller finishing
+    // on its last answer): they are released from the event loop, not in the middle of it.
+    if (!nodes.empty()) {
+        boost::asio::post(io_, [nodes = std::move(nodes)] {});
+    }
     auto waiters = std::move(waiters_);
     waiters_.clear();
     for (auto& operation : waiters) {
