@@ -11,6 +11,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QProcess>
+#include <QRandomGenerator>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <redis_process.h>
@@ -73,33 +75,64 @@ class RedisCluster {
     }
 
   private:
-    void startNode() {
-        const quint16 port = freeLoopbackPort();
-        const QString nodeDir = dir_.filePath(QString::number(port));
-        QDir().mkpath(nodeDir);
-        auto process = std::make_unique<QProcess>();
-        process->setProgram(QStringLiteral("redis-server"));
-        process->setArguments(
-            {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-             QStringLiteral("127.0.0.1"), QStringLiteral("--cluster-enabled"),
-             QStringLiteral("yes"), QStringLiteral("--cluster-config-file"),
-             QStringLiteral("nodes-%1.conf").arg(port), QStringLiteral("--appendonly"),
-             QStringLiteral("no"), QStringLiteral("--save"), QString(), QStringLiteral("--dir"),
-             nodeDir});
-        process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process->setStandardOutputFile(QDir(nodeDir).filePath(QStringLiteral("redis.log")));
-        process->start();
-        if (!process->waitForStarted(10000)) {
-            qFatal("cannot start redis-server: %s", qPrintable(process->errorString()));
-        }
-        processes_.push_back(std::move(process));
-        ports_.push_back(port);
-        const QDeadlineTimer deadline(10000);
-        while (cli(port, {QStringLiteral("PING")}, 1000) != "PONG") {
-            if (deadline.hasExpired()) {
-                qFatal("cluster node on port %u did not answer PING within 10 s", port);
+    // A node listens on its port and on port + 10000 (the cluster bus). Both are taken below
+    // the kernel's ephemeral range (32768 and up on Debian), where the outgoing connections of
+    // the tests running beside this one take their local ports, and both are checked free; a
+    // node that still cannot bind (another process won the race) is started again elsewhere.
+    static quint16 freeNodePort() {
+        for (int attempt = 0; attempt < 500; ++attempt) {
+            const auto port =
+                static_cast<quint16>(QRandomGenerator::global()->bounded(10000, 22700));
+            QTcpServer node;
+            QTcpServer bus;
+            if (node.listen(QHostAddress::LocalHost, port) &&
+                bus.listen(QHostAddress::LocalHost, static_cast<quint16>(port + 10000))) {
+                return port;
             }
-            QTest::qWait(20);
+        }
+        qFatal("no free port pair for a cluster node below 32768");
+    }
+
+    void startNode() {
+        for (int attempt = 1;; ++attempt) {
+            const quint16 port = freeNodePort();
+            const QString nodeDir = dir_.filePath(QString::number(port));
+            QDir().mkpath(nodeDir);
+            auto process = std::make_unique<QProcess>();
+            process->setProgram(QStringLiteral("redis-server"));
+            process->setArguments(
+                {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                 QStringLiteral("127.0.0.1"), QStringLiteral("--cluster-enabled"),
+                 QStringLiteral("yes"), QStringLiteral("--cluster-config-file"),
+                 QStringLiteral("nodes-%1.conf").arg(port), QStringLiteral("--appendonly"),
+                 QStringLiteral("no"), QStringLiteral("--save"), QString(), QStringLiteral("--dir"),
+                 nodeDir});
+            process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            process->setStandardOutputFile(QDir(nodeDir).filePath(QStringLiteral("redis.log")));
+            process->start();
+            if (!process->waitForStarted(10000)) {
+                qFatal("cannot start redis-server: %s", qPrintable(process->errorString()));
+            }
+            const QDeadlineTimer deadline(10000);
+            bool answers = false;
+            while (!deadline.hasExpired() && process->state() != QProcess::NotRunning) {
+                if (cli(port, {QStringLiteral("PING")}, 1000) == "PONG") {
+                    answers = true;
+                    break;
+                }
+                QTest::qWait(20);
+            }
+            if (answers) {
+                processes_.push_back(std::move(process));
+                ports_.push_back(port);
+                return;
+            }
+            const bool exited = process->state() == QProcess::NotRunning;
+            if (!exited || attempt == 5) {
+                qFatal("cluster node on port %u did not answer PING within 10 s (see %s)", port,
+                       qPrintable(QDir(nodeDir).filePath(QStringLiteral("redis.log"))));
+            }
+            // It exited: a port was taken after the check. Another pair.
         }
     }
 
