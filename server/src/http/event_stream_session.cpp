@@ -165,19 +165,8 @@ void EventStreamSession::endWrites() {
 // that is already pending.
 void EventStreamSession::linger() {
     state_ = State::Lingering;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) {
-        finish();
-        return;
-    }
     lingerBytes_ = 0;
-    lingerTimer_.expires_after(kLingerTime);
-    lingerTimer_.async_wait([self = self()](beast::error_code ec) {
-        if (!ec) {
-            self->finish();
-        }
-    });
+    beginLinger(stream_.socket(), lingerTimer_, self());
 }
 
 // Reads and discards, to notice the peer leaving.

@@ -462,19 +462,10 @@ std::shared_ptr<EventStream> HttpSession::startEventStream(ExchangeImpl& exchang
 // before closing, so that its unread upload does not turn into an RST that destroys our answer.
 void HttpSession::linger() {
     state_ = State::Lingering;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) {
-        finish();
+    lingerBytes_ = 0;
+    if (!beginLinger(stream_.socket(), lingerTimer_, self())) {
         return;
     }
-    lingerBytes_ = 0;
-    lingerTimer_.expires_after(kLingerTime);
-    lingerTimer_.async_wait([self = self()](beast::error_code ec) {
-        if (!ec) {
-            self->finish();
-        }
-    });
     buffer_.consume(buffer_.size());
     drain();
 }

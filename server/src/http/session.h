@@ -15,6 +15,7 @@
 #include <utility>  // before any Asio include (g++ 12 + Boost 1.74)
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -42,6 +43,26 @@ class Session : public std::enable_shared_from_this<Session> {
     // Closes the socket at once (the grace period is over); idempotent.
     virtual void finish() = 0;
 };
+
+// The start of a lingering close, the same for both sessions: half-closes `socket` and gives the
+// peer kLingerTime to close its side, then finishes `session` (at once when the half-close
+// fails, and then answers false). The caller's pending read counts what still arrives.
+inline bool beginLinger(tcp::socket& socket, net::steady_timer& timer,
+                        std::shared_ptr<Session> session) {
+    beast::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+        session->finish();
+        return false;
+    }
+    timer.expires_after(kLingerTime);
+    timer.async_wait([session = std::move(session)](beast::error_code error) {
+        if (!error) {
+            session->finish();
+        }
+    });
+    return true;
+}
 
 // Adds a handler's extra header; ours (Cache-Control, Content-Type, X-Request-Id) may be
 // replaced, framing headers may not be touched, values with line breaks are refused.
