@@ -3,8 +3,14 @@
 //   KEYS[1] state, KEYS[2] version, KEYS[3] modified, KEYS[4] checksum, KEYS[5] history
 // (one hash tag, one cluster slot). Everything else comes as ARGV strings; nothing is ever
 // formatted into a command. Versions are compared as Lua numbers (doubles, exact below 2^53),
-// never as strings. A history entry is "<version> <lastModified> <bytes>\n<state JSON>", so the
-// listing can return the header lines only.
+// never as strings.
+//
+// A history entry is two list elements, its header "<version> <lastModified> <bytes>" and then
+// its state JSON, so the listing reads the headers only. The state never becomes a new Lua
+// string in the save: Redis's Lua hashes every byte of every string it makes, and building
+// "<header>\n<state>" in the script (the format of 0.1, still read: one element holding both,
+// always older than every pair) cost a POST as much Redis CPU as the rest of the script
+// (issue 15, docs/performance.md).
 //
 // The reading scripts (history, history version, current version) start with kRefresh: they
 // renew the sliding TTL only once it has run down far enough, so almost every read writes
@@ -60,8 +66,8 @@ inline std::string withRefresh(std::string_view body) {
 
 // Save (PRODUCT.md's decision table, protocol::decideSave).
 // ARGV[1] version (decimal), ARGV[2] state JSON, ARGV[3] checksum, ARGV[4] lastModified,
-// ARGV[5] TTL in seconds, ARGV[6] last history index to keep (depth - 1),
-// ARGV[7] history header "<version> <lastModified> <bytes>\n", ARGV[8] events channel,
+// ARGV[5] TTL in seconds, ARGV[6] last history element to keep (2 * depth - 1: a whole pair),
+// ARGV[7] history header "<version> <lastModified> <bytes>", ARGV[8] events channel,
 // ARGV[9] event payload JSON.
 // Returns {1} written, {2} idempotent retry (nothing written), or
 // {3, current version, stored state or nil, lastModified or nil} on a conflict.
@@ -78,7 +84,7 @@ if curText then
 end
 local v = tonumber(ARGV[1])
 if v > cur then
-    redis.call('LPUSH', KEYS[5], ARGV[7] .. ARGV[2])
+    redis.call('LPUSH', KEYS[5], ARGV[2], ARGV[7])
     redis.call('LTRIM', KEYS[5], 0, ARGV[6])
     redis.call('EXPIRE', KEYS[5], ttl)
     redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
@@ -125,49 +131,77 @@ redis.call('PUBLISH', ARGV[3], ARGV[1] .. text .. ARGV[4])
 return {1, text}
 )lua";
 
-// History listing. ARGV[1] TTL, ARGV[2] last index to list (depth - 1: a depth lowered by
-// configuration applies before the next write trims the list), ARGV[3] refresh threshold (ms).
-// Returns the header lines
-// "<version> <lastModified> <bytes>", newest first (an empty array when nothing was ever saved);
-// never the states.
-inline constexpr std::string_view kHistory = R"lua(
-refreshTtl(ARGV[1], ARGV[3])
-local entries = redis.call('LRANGE', KEYS[5], 0, ARGV[2])
-local headers = {}
-for i = 1, #entries do
-    local entry = entries[i]
-    local cut = string.find(entry, '\n', 1, true)
-    if cut then
-        headers[i] = string.sub(entry, 1, cut - 1)
-    else
-        headers[i] = entry
+// eachHistoryEntry(limit, visit): calls visit(header, stateIndex, combined) for at most `limit`
+// entries, newest first, until visit returns true. stateIndex is the list index of the entry's
+// state element; combined is the whole element of an entry in 0.1's one-element format (nil for a
+// pair). Only header elements are read (and the old entries, until they age out).
+inline constexpr std::string_view kHistoryWalk = R"lua(
+local function eachHistoryEntry(limit, visit)
+    local index = 0
+    for _ = 1, limit do
+        local element = redis.call('LINDEX', KEYS[5], index)
+        if not element then
+            return
+        end
+        local cut = string.find(element, '\n', 1, true)
+        if cut then
+            if visit(string.sub(element, 1, cut - 1), nil, element) then
+                return
+            end
+            index = index + 1
+        else
+            if visit(element, index + 1, nil) then
+                return
+            end
+            index = index + 2
+        end
     end
 end
+)lua";
+
+// A reading script of the history: kRefresh and kHistoryWalk, then its body.
+inline std::string withHistoryWalk(std::string_view body) {
+    std::string script(kRefresh);
+    script += kHistoryWalk;
+    script += body;
+    return script;
+}
+
+// History listing. ARGV[1] TTL, ARGV[2] the depth (a depth lowered by configuration applies
+// before the next write trims the list), ARGV[3] refresh threshold (ms).
+// Returns the header lines "<version> <lastModified> <bytes>", newest first (an empty array
+// when nothing was ever saved); never the states.
+inline constexpr std::string_view kHistory = R"lua(
+refreshTtl(ARGV[1], ARGV[3])
+local headers = {}
+eachHistoryEntry(tonumber(ARGV[2]), function(header)
+    headers[#headers + 1] = header
+end)
 return headers
 )lua";
 
 // One history version. ARGV[1] version (decimal), ARGV[2] TTL, ARGV[3] refresh threshold (ms).
-// Returns the whole entry "<version> <lastModified> <bytes>\n<state>", or nil. The list is
-// newest first with falling versions, so the search stops at the first older entry.
+// Returns {header, state}, the whole entry "<header>\n<state>" of 0.1's format, or nil. The
+// list is newest first with falling versions, so the search stops at the first older entry.
 inline constexpr std::string_view kHistoryVersion = R"lua(
 refreshTtl(ARGV[2], ARGV[3])
 local wanted = tonumber(ARGV[1])
-local count = redis.call('LLEN', KEYS[5])
-for i = 0, count - 1 do
-    local entry = redis.call('LINDEX', KEYS[5], i)
-    if not entry then
-        return false
-    end
-    local space = string.find(entry, ' ', 1, true)
-    local version = space and tonumber(string.sub(entry, 1, space - 1))
+local found = false
+eachHistoryEntry(redis.call('LLEN', KEYS[5]), function(header, stateIndex, combined)
+    local space = string.find(header, ' ', 1, true)
+    local version = space and tonumber(string.sub(header, 1, space - 1))
     if version == wanted then
-        return entry
+        if combined then
+            found = combined
+        else
+            local state = redis.call('LINDEX', KEYS[5], stateIndex)
+            found = state and {header, state} or false
+        end
+        return true
     end
-    if version and version < wanted then
-        return false
-    end
-end
-return false
+    return version ~= nil and version < wanted
+end)
+return found
 )lua";
 
 // Current version (event-stream catch-up). ARGV[1] TTL, ARGV[2] refresh threshold (ms).

@@ -131,6 +131,34 @@ std::optional<HistoryEntry> parseHeader(std::string_view header) {
     return HistoryEntry{*version, std::string(lastModified), *bytes};
 }
 
+// A history entry as kHistoryVersion returns it: {header, state}, or one "<header>\n<state>"
+// string (0.1's format). The state is moved out of the reply, never copied.
+std::optional<StoredState> storedHistoryEntry(Reply& reply) {
+    std::optional<HistoryEntry> header;
+    std::string state;
+    if (reply.isArray() && reply.elements.size() == 2 && reply.elements[0].isString() &&
+        reply.elements[1].isString()) {
+        header = parseHeader(reply.elements[0].text);
+        state = std::move(reply.elements[1].text);
+    } else if (reply.isString()) {
+        std::string& entry = reply.text;
+        const auto cut = entry.find('\n');
+        if (cut != std::string::npos) {
+            header = parseHeader(std::string_view(entry).substr(0, cut));
+            entry.erase(0, cut + 1);  // in place: the state is not copied again
+            state = std::move(entry);
+        }
+    }
+    if (!header) {
+        return std::nullopt;
+    }
+    StoredState stored;
+    stored.version = header->version;
+    stored.lastModified = std::move(header->lastModified);
+    stored.stateJson = std::move(state);
+    return stored;
+}
+
 // The kRefresh threshold: a read renews the TTL once at most this many milliseconds are left,
 // i.e. once it has run down by the refresh interval (kept within 0 .. TTL - 1 seconds).
 long long refreshBelow(const StateOptions& options) {
@@ -210,12 +238,13 @@ StateService::StateService(redis::Client& redis, StateOptions options)
       ttlArgument_(std::to_string(std::max(options.ttlSeconds, 1LL))),
       refreshBelowMillis_(refreshBelow(options)),
       refreshBelowArgument_(std::to_string(refreshBelowMillis_)),
-      lastHistoryIndex_(std::to_string(std::max(options.historyDepth, 1) - 1)),
+      historyDepthArgument_(std::to_string(std::max(options.historyDepth, 1))),
+      lastHistoryElement_(std::to_string(2 * std::max(options.historyDepth, 1) - 1)),
       refreshScript_(scripts::withRefresh(scripts::kRefreshOnly)),
       saveScript_(scripts::withPublish(scripts::kSave, options.shardedEvents)),
       deleteScript_(scripts::withPublish(scripts::kDelete, options.shardedEvents)),
-      historyScript_(scripts::withRefresh(scripts::kHistory)),
-      historyVersionScript_(scripts::withRefresh(scripts::kHistoryVersion)),
+      historyScript_(scripts::withHistoryWalk(scripts::kHistory)),
+      historyVersionScript_(scripts::withHistoryWalk(scripts::kHistoryVersion)),
       currentVersionScript_(scripts::withRefresh(scripts::kCurrentVersion)) {}
 
 void StateService::read(const protocol::StateKeys& keys, std::optional<std::int64_t> ifNoneMatch,
@@ -307,8 +336,7 @@ void StateService::save(const protocol::StateKeys& keys, std::int64_t version,
     }
     const std::string lastModified = utcNow();
     std::string versionText = std::to_string(version);
-    std::string header =
-        versionText + ' ' + lastModified + ' ' + std::to_string(stateJson.size()) + '\n';
+    std::string header = versionText + ' ' + lastModified + ' ' + std::to_string(stateJson.size());
     std::string payload = eventPayload(version, lastModified, deviceId);
     std::vector<std::string> args;
     args.reserve(9);
@@ -317,7 +345,7 @@ void StateService::save(const protocol::StateKeys& keys, std::int64_t version,
     args.push_back(std::move(checksum));
     args.push_back(lastModified);
     args.push_back(ttlArgument_);
-    args.push_back(lastHistoryIndex_);
+    args.push_back(lastHistoryElement_);
     args.push_back(std::move(header));
     args.push_back(keys.eventsChannel());
     args.push_back(std::move(payload));
@@ -388,7 +416,7 @@ void StateService::remove(const protocol::StateKeys& keys, std::string deviceId,
 void StateService::history(const protocol::StateKeys& keys,
                            std::function<void(Expected<std::vector<HistoryEntry>>)> done) {
     redis_.evalScript(historyScript_, keyList(keys),
-                      {ttlArgument_, lastHistoryIndex_, refreshBelowArgument_},
+                      {ttlArgument_, historyDepthArgument_, refreshBelowArgument_},
                       [done = std::move(done)](Result result) {
                           constexpr std::string_view operation = "history listing";
                           if (!result.succeeded()) {
@@ -430,24 +458,11 @@ void StateService::historyVersion(const protocol::StateKeys& keys, std::int64_t 
                           if (reply.isNil()) {
                               return done(std::optional<StoredState>{});
                           }
-                          if (!reply.isString()) {
+                          auto stored = storedHistoryEntry(reply);
+                          if (!stored || stored->version != version) {
                               return done(malformedReply(operation));
                           }
-                          std::string& entry = reply.text;
-                          const auto cut = entry.find('\n');
-                          const auto header =
-                              cut == std::string::npos
-                                  ? std::nullopt
-                                  : parseHeader(std::string_view(entry).substr(0, cut));
-                          if (!header || header->version != version) {
-                              return done(malformedReply(operation));
-                          }
-                          StoredState stored;
-                          stored.version = header->version;
-                          stored.lastModified = header->lastModified;
-                          entry.erase(0, cut + 1);  // in place: the state is not copied again
-                          stored.stateJson = std::move(entry);
-                          done(std::optional<StoredState>(std::move(stored)));
+                          done(std::optional<StoredState>(std::move(*stored)));
                       });
 }
 

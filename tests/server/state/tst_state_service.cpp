@@ -255,7 +255,7 @@ class StateServiceTest : public QObject {
             QCOMPARE(again.serverVersion, std::int64_t{1});
             QVERIFY(!again.serverStateJson);
         }
-        QCOMPARE(h.cli({"LLEN", keys.history()}), QByteArray("1"));
+        QCOMPARE(h.history(keys).value().size(), std::size_t{1});
         QCOMPARE(h.cli({"GET", keys.modified()}), modifiedAfterFirst);
         QCOMPARE(h.cli({"GET", keys.state()}).toStdString(), a);
 
@@ -283,7 +283,7 @@ class StateServiceTest : public QObject {
         // Same version as stored, content of an older version: a conflict.
         QCOMPARE(h.save(keys, 2, a).value().kind, SaveOutcome::Kind::Conflict);
         QCOMPARE(h.save(keys, 2, b).value().kind, SaveOutcome::Kind::Idempotent);
-        QCOMPARE(h.cli({"LLEN", keys.history()}), QByteArray("2"));
+        QCOMPARE(h.history(keys).value().size(), std::size_t{2});
         QCOMPARE(h.read(keys).value().stored.stateJson, b);
     }
 
@@ -561,7 +561,9 @@ class StateServiceTest : public QObject {
         }
         const auto history = h.history(keys).value();
         QCOMPARE(history.size(), std::size_t{5});
-        QCOMPARE(h.cli({"LLEN", keys.history()}), QByteArray("5"));
+        // Each entry is two elements, its header and its state.
+        QCOMPARE(h.cli({"LLEN", keys.history()}), QByteArray("10"));
+        QCOMPARE(h.cli({"LINDEX", keys.history(), "1"}), QByteArray::fromStdString(states[9]));
         for (std::size_t i = 0; i < history.size(); ++i) {
             const auto version = static_cast<std::int64_t>(10 - i);
             QCOMPARE(history[i].version, version);
@@ -593,6 +595,50 @@ class StateServiceTest : public QObject {
         QVERIFY(h.runUntil([&] { return listed.has_value(); }));
         QCOMPARE(listed->value().size(), std::size_t{2});
         QCOMPARE(listed->value()[1].version, std::int64_t{9});
+    }
+
+    // A history written by 0.1 holds "<header>\n<state>" in one element; after an upgrade the
+    // new versions are pairs in front of it, and both read back until the old ones age out.
+    void historyOfTheOldFormatStillReads() {
+        StateOptions options;
+        options.historyDepth = 3;
+        Harness h(options);
+        const auto keys = scope("u1", "legacy");
+        const std::string old1 = R"({"v":1})";
+        const std::string old2 = R"({"v":2,"pad":"yy"})";
+        QCOMPARE(h.cli({"RPUSH", keys.history(),
+                        "2 2026-01-02T00:00:00.000Z " + std::to_string(old2.size()) + "\n" + old2,
+                        "1 2026-01-01T00:00:00.000Z " + std::to_string(old1.size()) + "\n" + old1}),
+                 QByteArray("2"));
+        QCOMPARE(h.cli({"SET", keys.version(), "2"}), QByteArray("OK"));
+        const std::string new3 = R"({"v":3})";
+        QCOMPARE(h.save(keys, 3, new3).value().kind, SaveOutcome::Kind::Accepted);
+
+        auto history = h.history(keys).value();
+        QCOMPARE(history.size(), std::size_t{3});
+        QCOMPARE(history[0].version, std::int64_t{3});
+        QCOMPARE(history[1].version, std::int64_t{2});
+        QCOMPARE(history[1].lastModified, std::string("2026-01-02T00:00:00.000Z"));
+        QCOMPARE(history[1].bytes, static_cast<std::int64_t>(old2.size()));
+        QCOMPARE(history[2].version, std::int64_t{1});
+        QCOMPARE(h.historyVersion(keys, 3).value()->stateJson, new3);
+        const auto two = h.historyVersion(keys, 2).value();
+        QVERIFY(two.has_value());
+        QCOMPARE(two->stateJson, old2);
+        QCOMPARE(two->lastModified, std::string("2026-01-02T00:00:00.000Z"));
+        QCOMPARE(h.historyVersion(keys, 1).value()->stateJson, old1);
+
+        // Three more versions: the listing keeps the depth, and the old entries are trimmed.
+        for (int version = 4; version <= 6; ++version) {
+            QCOMPARE(h.save(keys, version, "{\"v\":" + std::to_string(version) + "}").value().kind,
+                     SaveOutcome::Kind::Accepted);
+        }
+        history = h.history(keys).value();
+        QCOMPARE(history.size(), std::size_t{3});
+        QCOMPARE(history[2].version, std::int64_t{4});
+        QCOMPARE(h.cli({"LLEN", keys.history()}), QByteArray("6"));
+        QVERIFY(!h.historyVersion(keys, 2).value().has_value());
+        QCOMPARE(h.historyVersion(keys, 4).value()->stateJson, std::string(R"({"v":4})"));
     }
 
     void usersAndWorkspacesAreIsolated() {

@@ -116,7 +116,8 @@ class StateService {
     std::string ttlArgument_;           // options_.ttlSeconds as a script argument
     long long refreshBelowMillis_;      // renew the TTL at or below this many ms left
     std::string refreshBelowArgument_;  // the same as a script argument
-    std::string lastHistoryIndex_;      // historyDepth - 1, for LTRIM
+    std::string historyDepthArgument_;  // historyDepth, entries the listing returns at most
+    std::string lastHistoryElement_;    // 2 * historyDepth - 1 (two elements an entry), for LTRIM
     // One set of scripts per service (a service belongs to one client and its io thread): each
     // remembers its SHA after the first load, so later runs are a plain EVALSHA.
     redis::Script refreshScript_;  // the state read's TTL refresh (the read itself is no script)
