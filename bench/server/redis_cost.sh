@@ -25,7 +25,7 @@
 #      usec already covers the commands it runs), Redis CPU per request from INFO cpu
 #      (used_cpu_user + used_cpu_sys delta, so socket reads and writes included), wrk's req/s,
 #      and the now/baseline ratios; each figure the median of the ROUNDS rounds (the machine may
-#      be shared). "Per request" divides by the token lookups (HMGET) Redis saw.
+#      be shared). "Per request" divides by the requests wrk completed.
 #
 # Settings (environment; flags win): DURATION (3), WARMUP (1), ROUNDS (5), USERS (4),
 # CONNECTIONS (4), STATE_BYTES (10240), BASE_REV (c84c4b0^), BASE_DIR (build-baseline),
@@ -256,18 +256,20 @@ measure_server() { # label binary
     drive "$mode" "$DURATION" "$TMP/$label/wrk-$mode.txt"
     c1=$(cpu_seconds_redis)
     rcli info commandstats | tr -d '\r' >"$TMP/$label/stats-$mode.txt"
-    local rps
+    local rps requests
     rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$TMP/$label/wrk-$mode.txt")
+    requests=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$TMP/$label/wrk-$mode.txt")
+    [[ "$requests" =~ ^[0-9]+$ ]] || die "no request count in wrk's output"
     # Commands the server sends itself: a script's usec covers the commands it runs, which
     # commandstats counts again under their own names, so only those are summed. In a run where
     # no script ran, that is every command; where scripts ran, the scripts plus the plain
     # commands these servers send beside them (the token lookup HMGET, the read's MGET): every
     # other command there is one a script ran.
-    awk -F'[:=,]' -v label="$label" -v mode="$mode" -v c0="$c0" -v c1="$c1" -v rps="$rps" '
+    awk -F'[:=,]' -v label="$label" -v mode="$mode" -v c0="$c0" -v c1="$c1" -v rps="$rps" \
+      -v requests="$requests" '
       /^cmdstat_/ {
         name = substr($1, 9); calls = $3; usec = $5
         if (name ~ /^(info|config|ping|client|hello|select|auth|monitor)([|].*)?$/) next
-        if (name == "hmget") requests = calls
         all += calls; n++; names[n] = name; c[n] = calls; u[n] = usec
         if (name ~ /^(eval|evalsha|eval_ro|evalsha_ro|fcall|fcall_ro)$/) scripted = 1
         detail = detail (detail == "" ? "" : " ") name "=" calls
@@ -278,7 +280,7 @@ measure_server() { # label binary
             top += c[i]; topusec += u[i]
           }
         }
-        if (requests == 0) { print "no token lookups counted" > "/dev/stderr"; exit 1 }
+        if (requests == 0) { print "wrk completed no request" > "/dev/stderr"; exit 1 }
         printf "%s %s %d %.2f %.2f %.2f %.2f %s ", label, mode, requests, top / requests,
                all / requests, topusec / requests, (c1 - c0) * 1e6 / requests, rps
         n = split(detail, parts, " ")

@@ -147,6 +147,11 @@ const std::vector<Entry>& entries() {
          number(&Config::accessTokenTtl, 1, kDay)},
         {{"DESKBOARD_REFRESH_TOKEN_TTL", "2592000", "seconds a refresh token lives"},
          number(&Config::refreshTokenTtl, 60, kYear)},
+        {{"DESKBOARD_TOKEN_CACHE_SECONDS", "60",
+          "seconds a worker remembers a validated access token instead of looking it up in Redis "
+          "(only while it hears the revocation channel, never past the token's expiry; bounds how "
+          "long a revocation missed on a broken connection goes unnoticed; 0: look up every time)"},
+         number(&Config::tokenCacheSeconds, 0, 3600)},
         {{"DESKBOARD_HISTORY_DEPTH", "20", "accepted versions kept per dashboard state"},
          number(&Config::historyDepth, 1, 1000)},
         {{"DESKBOARD_SSE_HEARTBEAT_SECONDS", "15", "seconds between event-stream heartbeats"},

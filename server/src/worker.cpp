@@ -29,7 +29,7 @@ Worker::Worker(const Config& config, std::uint16_t port, Metrics& metrics, const
       auth_(io_, redis_, hasher,
             auth::AuthOptions{config.accessTokenTtl, config.refreshTokenTtl,
                               config.refreshGraceSeconds, config.loginMaxFailures,
-                              config.loginWindowSeconds}),
+                              config.loginWindowSeconds, config.tokenCacheSeconds}),
       events_(io_, config.redis, redisClientOptions(config, nullptr, log), redis_, state_, auth_,
               limiter, metrics, std::chrono::seconds(config.sseHeartbeatSeconds)),
       handler_(config, redis_, auth_, state_, events_, metrics),

@@ -21,6 +21,8 @@ target_compile_definitions(tst_server_api_auth PRIVATE
 deskboard_add_api_test(cli)
 deskboard_add_api_test(numbers)
 deskboard_add_api_test(upgrade)
+# Two servers on one Redis: the access-token cache and every kind of revocation.
+deskboard_add_api_test(token_cache)
 # On a real 3 + 3 node Redis Cluster: every operation, resharding and failover under load.
 deskboard_add_api_test(cluster TIMEOUT 420)
 # Two servers on a 3 + 3 Redis Cluster behind HAProxy running packaging/haproxy/deskboard.cfg.

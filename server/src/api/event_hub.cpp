@@ -79,14 +79,21 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
                                {std::string(kRevocationChannel)}},
           [this](std::string_view channel, std::string_view payload) {
               if (channel == kRevocationChannel) {
+                  auth_.forgetLogin(payload);
                   closeLogin(payload);
               } else {
                   deliver(channel, payload);
               }
           },
-          [this] { catchUpAll(); }, subscriberOptions),
+          [this] {
+              // Revocations announced while the subscriber was away were not heard.
+              auth_.forgetAllTokens();
+              catchUpAll();
+          },
+          subscriberOptions),
       subscriptionTimer_(io),
       heartbeatTimer_(io) {
+    auth_.hearRevocationsThrough([this] { return !stopped_ && subscriber_.isSubscribed(); });
     if (endpoint.cluster) {
         std::vector<redis::Endpoint> seeds;
         for (const auto& seed : endpoint.seeds) {
@@ -107,6 +114,7 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
 
 EventHub::~EventHub() {
     stop();
+    auth_.hearRevocationsThrough(nullptr);
 }
 
 void EventHub::start() {
@@ -282,7 +290,6 @@ void EventHub::catchUpAll() {
 
 void EventHub::revokeLogin(const std::string& loginId) {
     closeLogin(loginId);
-    redis_.command({"PUBLISH", std::string(kRevocationChannel), loginId}, [](redis::Result) {});
 }
 
 void EventHub::closeLogin(std::string_view loginId) {

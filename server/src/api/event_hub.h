@@ -5,7 +5,8 @@
 // slot. Both ways the revocation channel is a classic SUBSCRIBE (a classic PUBLISH reaches every
 // node of a cluster, so every instance hears it). It fans each event out to the streams of that
 // user and workspace, sends heartbeat comments, and closes streams whose token expired or whose
-// login was revoked.
+// login was revoked. It also tells the AuthService whether revocations are heard (its access-token
+// cache works only then) and which logins to forget.
 #pragma once
 
 #include <cstdint>
@@ -27,13 +28,14 @@
 #include <deskboard/server/redis/redis_subscriber.h>
 #include <deskboard/server/state/state_service.h>
 
+#include "auth/auth_keys.h"
 #include "redis/sharded_subscriber.h"
 #include "stream_limiter.h"
 
 namespace deskboard::server::api {
 
-// The channel on which a revoked login id is announced to every server instance.
-inline constexpr std::string_view kRevocationChannel = "deskboard:revocations";
+// The channel on which the auth scripts announce every revoked login id to every instance.
+inline constexpr std::string_view kRevocationChannel = auth::keys::kRevocationChannel;
 
 class EventHub {
   public:
@@ -53,7 +55,8 @@ class EventHub {
     void open(const std::shared_ptr<http::Exchange>& exchange, const auth::Principal& principal,
               const protocol::StateKeys& keys, std::optional<std::int64_t> lastEventId);
 
-    // Closes the streams of a revoked login here and on every other instance.
+    // Closes the streams of a login revoked here at once (the revoking script announces it to
+    // every instance, this one included).
     void revokeLogin(const std::string& loginId);
 
   private:

@@ -61,6 +61,10 @@ inline constexpr std::string_view kGracePrefix = "deskboard:{auth}:token:grace:"
 inline constexpr std::string_view kFailUserPrefix = "deskboard:{auth}:ratelimit:login:user:";
 inline constexpr std::string_view kFailAddressPrefix = "deskboard:{auth}:ratelimit:login:addr:";
 
+// Not a key: the pub/sub channel on which every revoked login id is announced (by the scripts
+// that revoke; every server instance subscribes).
+inline constexpr std::string_view kRevocationChannel = "deskboard:revocations";
+
 inline std::string join(std::string_view prefix, std::string_view rest,
                         std::string_view suffix = {}) {
     std::string key;

@@ -22,15 +22,21 @@ inline std::string prelude() {
            quote(keys::kWorkspacePrefix) +
            "\n"
            "local P_LOGIN = " +
-           quote(keys::kLoginPrefix) + R"lua(
+           quote(keys::kLoginPrefix) +
+           "\n"
+           "local REVOCATIONS = " +
+           quote(keys::kRevocationChannel) + R"lua(
 local function now() return tonumber(redis.call('TIME')[1]) end
--- Deletes every token key of the login, then the login itself.
+-- Deletes every token key of the login, then the login itself, and announces it to every
+-- server instance (their token caches and event streams; a classic PUBLISH reaches every node
+-- of a cluster).
 local function revokeLogin(loginId, userId)
   local loginKey = P_LOGIN .. loginId
   local members = redis.call('ZRANGE', loginKey, 0, -1)
   for i = 1, #members do redis.call('DEL', members[i]) end
   redis.call('DEL', loginKey)
   if userId then redis.call('ZREM', P_USER .. userId .. ':logins', loginId) end
+  redis.call('PUBLISH', REVOCATIONS, loginId)
 end
 local function revokeUserLogins(userId)
   local userLogins = P_USER .. userId .. ':logins'
@@ -134,7 +140,7 @@ return accessExpiry
 // Rotation, grace answer and reuse detection in one step.
 // KEYS: presented refresh token, its grace entry, new access token, new refresh token.
 // ARGV: access TTL, refresh TTL, grace seconds, the sealed new pair.
-// -> {'rotated'} | {'grace', sealed} | {'reuse'} (the login was revoked) | {'invalid'}.
+// -> {'rotated'} | {'grace', sealed} | {'reuse', loginId} (the login was revoked) | {'invalid'}.
 inline constexpr std::string_view kRefresh = R"lua(
 local r = redis.call('HMGET', KEYS[1], 'userId', 'loginId', 'username', 'rotatedAt')
 local userId, loginId, username, rotatedAt = r[1], r[2], r[3] or '', r[4]
@@ -145,7 +151,7 @@ if rotatedAt then
   local sealed = redis.call('GET', KEYS[2])
   if sealed then return {'grace', sealed} end
   revokeLogin(loginId, userId)
-  return {'reuse'}
+  return {'reuse', loginId}
 end
 local t = now()
 local accessExpiry = t + tonumber(ARGV[1])

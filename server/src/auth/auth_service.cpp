@@ -12,6 +12,7 @@
 #include <deskboard/protocol/identifiers.h>
 #include <deskboard/server/auth/auth_service.h>
 
+#include "access_token_cache.h"
 #include "auth_errors.h"
 #include "auth_keys.h"
 #include "auth_replies.h"
@@ -27,6 +28,13 @@ using namespace replies;
 
 constexpr std::string_view kPersonalWorkspaceName = "Personal";
 
+// Access tokens expire at Redis's TIME plus their TTL, in unix seconds.
+long long unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace
 
 // --- the service --------------------------------------------------------------------------
@@ -39,6 +47,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
           redis_(redis),
           hasher_(hasher),
           options_(options),
+          tokens_(std::chrono::seconds(options.tokenCacheSeconds)),
           createUser_(scripts::withPrelude(scripts::kCreateUser)),
           loginBegin_(scripts::withPrelude(scripts::kLoginBegin)),
           loginSucceeded_(scripts::withPrelude(scripts::kLoginSucceeded)),
@@ -354,8 +363,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
         eval(refresh_, std::move(scriptKeys),
              {std::to_string(options_.accessTokenTtl), std::to_string(options_.refreshTokenTtl),
               std::to_string(options_.refreshGraceSeconds), std::move(sealed)},
-             [refreshToken = std::move(refreshToken), next = std::move(next),
-              done = std::move(done)](Result result) mutable {
+             [self = shared_from_this(), refreshToken = std::move(refreshToken),
+              next = std::move(next), done = std::move(done)](Result result) mutable {
                  if (!result.succeeded()) {
                      done(storageError(result));
                      return;
@@ -377,6 +386,12 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                          done(invalidRefreshToken());
                      }
                  } else {
+                     if (*outcome == "reuse") {
+                         // The script revoked the login and announced it; here it ends at once.
+                         if (const auto loginId = textOf(elementOf(result.reply(), 1))) {
+                             self->tokens_.forgetLogin(*loginId);
+                         }
+                     }
                      done(invalidRefreshToken());  // "invalid", or "reuse" (login revoked)
                  }
                  sodium_memzero(refreshToken.data(), refreshToken.size());
@@ -388,9 +403,16 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             answer<Principal>(std::move(done), unauthorized());
             return;
         }
-        command({"HMGET", keys::accessToken(detail::tokenHash(accessToken)), "userId", "loginId",
-                 "username", "expiresAt", "personalWorkspace"},
-                [done = std::move(done)](Result result) {
+        std::string hash = detail::tokenHash(accessToken);
+        if (auto known = tokens_.find(hash, unixNow(), AccessTokenCache::Clock::now())) {
+            answer<Principal>(std::move(done), std::move(*known));
+            return;
+        }
+        const auto generation = tokens_.generation();
+        command({"HMGET", keys::accessToken(hash), "userId", "loginId", "username", "expiresAt",
+                 "personalWorkspace"},
+                [self = shared_from_this(), hash, generation,
+                 done = std::move(done)](Result result) mutable {
                     if (!result.succeeded()) {
                         done(storageError(result));
                         return;
@@ -405,9 +427,12 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                         return;
                     }
                     auto personal = textOf(elementOf(result.reply(), 4));
-                    done(Principal{std::move(*userId), username.value_or(std::string()),
-                                   std::move(*loginId), expiresAt.value_or(0),
-                                   personal.value_or(std::string())});
+                    Principal principal{std::move(*userId), username.value_or(std::string()),
+                                        std::move(*loginId), expiresAt.value_or(0),
+                                        personal.value_or(std::string())};
+                    self->tokens_.store(std::move(hash), principal, generation, unixNow(),
+                                        AccessTokenCache::Clock::now());
+                    done(std::move(principal));
                 });
     }
 
@@ -418,10 +443,13 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         eval(logout_, {}, {principal.loginId, principal.userId},
-             [done = std::move(done)](Result result) {
+             [self = shared_from_this(), loginId = principal.loginId,
+              done = std::move(done)](Result result) {
                  if (!result.succeeded()) {
                      done(storageError(result));
                  } else {
+                     // Here at once; other instances when the script's announcement arrives.
+                     self->tokens_.forgetLogin(loginId);
                      done(true);
                  }
              });
@@ -685,6 +713,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     redis::Client& redis_;
     PasswordHasher& hasher_;
     AuthOptions options_;
+    AccessTokenCache tokens_;
 
   private:
     // Per instance (the client caches each script's SHA in it; instances run on different
@@ -730,6 +759,18 @@ void AuthService::logout(const Principal& principal, std::function<void(Expected
 
 void AuthService::loginAlive(const std::string& loginId, std::function<void(Expected<bool>)> done) {
     impl_->loginAlive(loginId, std::move(done));
+}
+
+void AuthService::hearRevocationsThrough(std::function<bool()> hearing) {
+    impl_->tokens_.hearRevocationsThrough(std::move(hearing));
+}
+
+void AuthService::forgetLogin(std::string_view loginId) {
+    impl_->tokens_.forgetLogin(loginId);
+}
+
+void AuthService::forgetAllTokens() {
+    impl_->tokens_.forgetAll();
 }
 
 void AuthService::workspacesOf(const std::string& userId,

@@ -33,6 +33,7 @@ struct Config {
     int loginMaxFailures = 10;
     long long loginWindowSeconds = 900;
     long long refreshGraceSeconds = 10;
+    long long tokenCacheSeconds = 60;
     long long accessTokenTtl = 900;
     long long refreshTokenTtl = 2592000;
     int historyDepth = 20;

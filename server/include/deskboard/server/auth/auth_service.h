@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -28,6 +29,10 @@ struct AuthOptions {
     long long refreshGraceSeconds = 10;   // DESKBOARD_REFRESH_GRACE_SECONDS
     int loginMaxFailures = 10;            // DESKBOARD_LOGIN_MAX_FAILURES
     long long loginWindowSeconds = 900;   // DESKBOARD_LOGIN_WINDOW_SECONDS
+    // DESKBOARD_TOKEN_CACHE_SECONDS: how long a validated access token is remembered (0: every
+    // request looks its token up). Only used once hearRevocationsThrough() says revocations are
+    // heard; the admin command line never does.
+    long long tokenCacheSeconds = 0;
 };
 
 struct User {
@@ -96,6 +101,15 @@ class AuthService {
     void logout(const Principal& principal, std::function<void(Expected<bool>)> done);
     // True while the login still exists (event streams close when it is revoked).
     void loginAlive(const std::string& loginId, std::function<void(Expected<bool>)> done);
+
+    // --- the access-token cache (src/auth/access_token_cache.h) ---
+    // `hearing` tells whether the revocation channel is subscribed right now; validated tokens
+    // are remembered only while it says so (nullptr: never).
+    void hearRevocationsThrough(std::function<bool()> hearing);
+    // A revocation announced on the channel (by this instance or another).
+    void forgetLogin(std::string_view loginId);
+    // The channel was subscribed (again): announcements may have been missed.
+    void forgetAllTokens();
 
     // --- workspaces ---
     void workspacesOf(const std::string& userId,
