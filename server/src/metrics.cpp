@@ -128,6 +128,12 @@ std::string Metrics::render() const {
         << stateReadsMissing_.load() << '\n';
     scalar("deskboard_state_conflicts_total", "counter", "Saves answered with 409 conflict.",
            conflicts_.load());
+    out << "# HELP deskboard_access_token_checks_total Access tokens checked, by where the answer "
+           "came from (memory: validated earlier by this worker; redis: looked up).\n"
+           "# TYPE deskboard_access_token_checks_total counter\n"
+           "deskboard_access_token_checks_total{source=\"memory\"} "
+        << tokenChecksMemory_.load() << "\ndeskboard_access_token_checks_total{source=\"redis\"} "
+        << tokenChecksRedis_.load() << '\n';
     scalar("deskboard_state_bytes_stored_total", "counter",
            "Bytes of dashboard state written to Redis.", bytesStored_.load());
     scalar("deskboard_event_streams_open", "gauge", "Open event streams.", openStreams_.load());

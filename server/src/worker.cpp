@@ -27,9 +27,10 @@ Worker::Worker(const Config& config, std::uint16_t port, Metrics& metrics, const
       state_(redis_, state::StateOptions{config.stateTtlSeconds, config.ttlRefreshSeconds,
                                          config.historyDepth, config.redis.cluster}),
       auth_(io_, redis_, hasher,
-            auth::AuthOptions{config.accessTokenTtl, config.refreshTokenTtl,
-                              config.refreshGraceSeconds, config.loginMaxFailures,
-                              config.loginWindowSeconds, config.tokenCacheSeconds}),
+            auth::AuthOptions{
+                config.accessTokenTtl, config.refreshTokenTtl, config.refreshGraceSeconds,
+                config.loginMaxFailures, config.loginWindowSeconds, config.tokenCacheSeconds,
+                [&metrics](bool fromMemory) { metrics.recordTokenCheck(fromMemory); }}),
       events_(io_, config.redis, redisClientOptions(config, nullptr, log), redis_, state_, auth_,
               limiter, metrics, std::chrono::seconds(config.sseHeartbeatSeconds)),
       handler_(config, redis_, auth_, state_, events_, metrics),

@@ -404,7 +404,11 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             return;
         }
         std::string hash = detail::tokenHash(accessToken);
-        if (auto known = tokens_.find(hash, unixNow(), AccessTokenCache::Clock::now())) {
+        auto known = tokens_.find(hash, unixNow(), AccessTokenCache::Clock::now());
+        if (options_.onTokenCheck) {
+            options_.onTokenCheck(known.has_value());
+        }
+        if (known) {
             answer<Principal>(std::move(done), std::move(*known));
             return;
         }

@@ -5,7 +5,8 @@
 // other within 2 s, whether the clients talk to the instances directly or through the
 // balancer; a stream held through the balancer survives the restart of its instance: the
 // client reconnects with Last-Event-ID, catches up with what was saved meanwhile, and gets the
-// live events after that. Skipped when haproxy is not installed.
+// live events after that. A logout through one instance ends the token the other remembered.
+// Skipped when haproxy is not installed.
 #include <optional>
 
 #include <QDir>
@@ -450,6 +451,29 @@ class ApiBalancerTest : public QObject {
             },
             20000);
         QVERIFY2(servedAgain, balancer_->output().constData());
+    }
+
+    // On a cluster the logout script runs on the {auth} slot's primary; its announcement (a
+    // classic PUBLISH) must still reach the other instance, whose subscriber may sit on any
+    // node, and end the token it remembered.
+    void aLogoutThroughOneInstanceEndsTheTokenOnTheOther() {
+        const QByteArray token = login(first_->baseUrl());
+        HttpClient onFirst(first_->baseUrl());
+        HttpClient onSecond(second_->baseUrl());
+        onFirst.setToken(token);
+        onSecond.setToken(token);
+        QCOMPARE(onFirst.get(kStatePath).status, 200);
+        QCOMPARE(onSecond.get(kStatePath).status, 200);
+        const double remembered =
+            metric(*second_, "deskboard_access_token_checks_total", {"source=\"memory\""});
+        QCOMPARE(onSecond.get(kStatePath).status, 200);
+        QCOMPARE(metric(*second_, "deskboard_access_token_checks_total", {"source=\"memory\""}),
+                 remembered + 1);
+
+        QCOMPARE(onFirst.post(QStringLiteral("/api/auth/logout"), nlohmann::json::object()).status,
+                 200);
+        QCOMPARE(onFirst.get(kStatePath).status, 401);
+        QTRY_COMPARE_WITH_TIMEOUT(onSecond.get(kStatePath).status, 401, 2000);
     }
 
     // (b) A stream held through the balancer survives the restart of its instance: SIGTERM

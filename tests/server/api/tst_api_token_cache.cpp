@@ -74,6 +74,13 @@ class ApiTokenCacheTest : public QObject {
             QCOMPARE(statusThrough(cached, alice.access), 404);
         }
         QCOMPARE(tokenLookups(redis), before + 1);
+        // The metric says the same.
+        HttpClient scraper(cached.baseUrl());
+        const auto metrics = scraper.get(QStringLiteral("/metrics")).body;
+        QVERIFY2(metrics.contains("deskboard_access_token_checks_total{source=\"memory\"} 20\n"),
+                 metrics.constData());
+        QVERIFY2(metrics.contains("deskboard_access_token_checks_total{source=\"redis\"} 1\n"),
+                 metrics.constData());
 
         before = tokenLookups(redis);
         for (int i = 0; i < 20; ++i) {

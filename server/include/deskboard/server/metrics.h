@@ -1,7 +1,8 @@
 // The server's Prometheus metrics: request counts and latency histograms by route and status,
 // Redis command latency and errors, reconnects, state reads found/missing, conflicts, bytes
-// stored, open event streams. Shared by all workers (a mutex guards the
-// labelled series; plain gauges are atomics). render() writes the text exposition format.
+// stored, access tokens checked from memory or Redis, open event streams. Shared by all workers (a
+// mutex guards the labelled series; plain gauges are atomics). render() writes the text exposition
+// format.
 #pragma once
 
 #include <array>
@@ -28,6 +29,11 @@ class Metrics {
         (found ? stateReadsFound_ : stateReadsMissing_).fetch_add(1, std::memory_order_relaxed);
     }
     void recordConflict() { conflicts_.fetch_add(1, std::memory_order_relaxed); }
+    // An access token checked: from the worker's memory, or looked up in Redis.
+    void recordTokenCheck(bool fromMemory) {
+        (fromMemory ? tokenChecksMemory_ : tokenChecksRedis_)
+            .fetch_add(1, std::memory_order_relaxed);
+    }
     void recordBytesStored(std::size_t bytes) {
         bytesStored_.fetch_add(bytes, std::memory_order_relaxed);
     }
@@ -60,6 +66,8 @@ class Metrics {
     std::atomic<long long> stateReadsFound_{0};
     std::atomic<long long> stateReadsMissing_{0};
     std::atomic<long long> conflicts_{0};
+    std::atomic<long long> tokenChecksMemory_{0};
+    std::atomic<long long> tokenChecksRedis_{0};
     std::atomic<long long> bytesStored_{0};
     std::atomic<long long> openStreams_{0};
 };

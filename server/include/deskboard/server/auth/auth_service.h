@@ -33,6 +33,8 @@ struct AuthOptions {
     // request looks its token up). Only used once hearRevocationsThrough() says revocations are
     // heard; the admin command line never does.
     long long tokenCacheSeconds = 0;
+    // Told of every access token checked: true when the answer came from memory (metrics).
+    std::function<void(bool fromMemory)> onTokenCheck = nullptr;
 };
 
 struct User {
