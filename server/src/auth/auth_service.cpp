@@ -449,11 +449,12 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
         eval(logout_, {}, {principal.loginId, principal.userId},
              [self = shared_from_this(), loginId = principal.loginId,
               done = std::move(done)](Result result) {
+                 // Here at once (even when the outcome is unknown: forgetting is always safe);
+                 // other instances when the script's announcement arrives.
+                 self->tokens_.forgetLogin(loginId);
                  if (!result.succeeded()) {
                      done(storageError(result));
                  } else {
-                     // Here at once; other instances when the script's announcement arrives.
-                     self->tokens_.forgetLogin(loginId);
                      done(true);
                  }
              });
