@@ -75,23 +75,7 @@ mkdir -p "$HOME"
 
 say() { printf '[client-bench] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-
-stop_pid() { # pid name: SIGTERM, SIGKILL after 10 s
-  local pid=$1 name=$2
-  [[ -n "$pid" ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+. "$ROOT/bench/lib.sh" # stop_pid, free_port, cpu_seconds, bench_state
 
 cleanup() {
   local rc=$?

@@ -31,12 +31,12 @@ DURATION=${DURATION:-10s}
 OUT=${OUT:-$HERE/cluster-last-run.md}
 PASSWORD=bench-password-1
 HOST=127.0.0.1
-CLK_TCK=$(getconf CLK_TCK)
 TMP=$(mktemp -d)
 PIDS=()
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
+. "$ROOT/bench/lib.sh" # stop_pid, free_port, cpu_seconds, bench_state
 cleanup() {
   local rc=$?
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -52,17 +52,6 @@ for tool in redis-server redis-cli wrk curl node awk; do
 done
 [[ -x "$SERVER_BIN" ]] || die "no server at $SERVER_BIN (cmake --build build --target deskboard-server)"
 
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-cpu_seconds() { # pids... -> their user+system CPU seconds so far, summed
-  local total=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] || continue
-    total=$(awk -v t="$total" -v tck="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.3f", t + ($12 + $13) / tck }' "/proc/$pid/stat")
-  done
-  echo "$total"
-}
 
 start_redis() { # dir port [extra args...] -> pid in LAST_PID
   local dir=$1 port=$2
@@ -80,14 +69,7 @@ start_redis() { # dir port [extra args...] -> pid in LAST_PID
 }
 
 # A deterministic ~STATE_BYTES state.
-node -e '
-  const target = Number(process.argv[1]);
-  const state = { layout: { columns: 12, rowHeight: 40 }, theme: "dark", widgets: [], notes: "" };
-  for (let i = 0; JSON.stringify(state).length < target - 200; i++)
-    state.widgets.push({ id: `w-${i}`, type: "kpi", title: `Widget ${i}`,
-                         position: { x: (i * 4) % 12, y: Math.floor(i / 3) * 4, w: 4, h: 4 } });
-  state.notes = "x".repeat(Math.max(0, target - JSON.stringify(state).length));
-  process.stdout.write(JSON.stringify(state));' "$STATE_BYTES" >"$TMP/state.json"
+bench_state "$STATE_BYTES" >"$TMP/state.json"
 
 ROWS=()
 

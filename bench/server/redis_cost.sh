@@ -63,27 +63,12 @@ done
 
 say() { printf '[redis-cost] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+. "$ROOT/bench/lib.sh" # stop_pid, free_port, cpu_seconds, bench_state
 
 TMP=$(mktemp -d /tmp/deskboard-redis-cost.XXXXXX)
 REDIS_PID=""
 SERVER_PID=""
 
-stop_pid() { # pid name: SIGTERM, SIGKILL after 10 s
-  local pid=$1 name=$2
-  [[ -n "$pid" ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap - EXIT
@@ -96,13 +81,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 
-for tool in git cmake redis-server redis-cli wrk curl python3 awk; do
+for tool in git cmake redis-server redis-cli wrk curl python3 node awk; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # ---------------------------------------------------------------------------------- builds
 BASE_COMMIT=$(git -C "$ROOT" rev-parse --verify "$BASE_REV^{commit}") || die "no commit $BASE_REV"
@@ -138,18 +120,7 @@ NOW_BIN=$NOW_BUILD/server/deskboard-server
 [[ -x "$NOW_BIN" ]] || die "no current binary at $NOW_BIN"
 
 # A deterministic ~STATE_BYTES state (the same generator as run.sh).
-python3 - "$STATE_BYTES" >"$TMP/state.json" <<'PY'
-import json, sys
-target = int(sys.argv[1])
-state = {"layout": {"columns": 12, "rowHeight": 40}, "theme": "dark", "widgets": [], "notes": ""}
-i = 0
-while len(json.dumps(state, separators=(",", ":"))) < target - 200:
-    state["widgets"].append({"id": f"w-{i}", "type": "kpi", "title": f"Widget {i}",
-                             "position": {"x": (i * 4) % 12, "y": i // 3 * 4, "w": 4, "h": 4}})
-    i += 1
-state["notes"] = "x" * max(0, target - len(json.dumps(state, separators=(",", ":"))))
-sys.stdout.write(json.dumps(state, separators=(",", ":")))
-PY
+bench_state "$STATE_BYTES" >"$TMP/state.json"
 
 # ---------------------------------------------------------------------------------- one server
 rcli() { redis-cli -h $HOST -p "$REDIS_PORT" "$@"; }
