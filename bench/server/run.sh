@@ -312,7 +312,7 @@ FIRST_TAG="w${WORKER_LIST[0]}"
 # The commands one authenticated GET issues, on one user's keys (read off the server with
 # MONITOR; see docs/performance.md): MGET of the state's version, state and modified keys and
 # PTTL of the version key, pipelined (StateService::read); before them, only for an access token
-# the worker does not remember yet (AuthService's AccessTokenCache), HMGET of the token's hash.
+# the server does not remember yet (its AccessTokenCache), HMGET of the token's hash.
 read -r token user ws <"$TMP/logins.txt"
 token_key="deskboard:{auth}:token:access:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
 [[ "$(rcli exists "$token_key")" == 1 ]] || die "no access token key $token_key in Redis"
@@ -412,7 +412,7 @@ POST_PEAK=${RPS[POST c$CONNECTIONS $FIRST_TAG]}
   echo "|---|---:|---:|"
   echo "| a: MGET <version> <state> <modified> (the state read) | $RB_MGET | ${RB_US[state-mget]} |"
   echo "| b: PTTL <version> (whether the TTL needs renewing) | $RB_PTTL | ${RB_US[state-pttl]} |"
-  echo "| c: HMGET deskboard:{auth}:token:access:<sha256> (a token the worker does not remember yet) | $RB_TOKEN | ${RB_US[token-hmget]} |"
+  echo "| c: HMGET deskboard:{auth}:token:access:<sha256> (a token the server does not remember yet) | $RB_TOKEN | ${RB_US[token-hmget]} |"
   echo "| **GET ceiling**, the commands a GET issues: 1/(1/a + 1/b) | **$CEIL2** | (one free core: $CPU_CEIL2/s) |"
   echo "| GET ceiling with the token lookup: 1/(1/a + 1/b + 1/c) | $CEIL3 | (one free core: $CPU_CEIL3/s) |"
   echo

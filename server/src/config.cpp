@@ -148,9 +148,10 @@ const std::vector<Entry>& entries() {
         {{"DESKBOARD_REFRESH_TOKEN_TTL", "2592000", "seconds a refresh token lives"},
          number(&Config::refreshTokenTtl, 60, kYear)},
         {{"DESKBOARD_TOKEN_CACHE_SECONDS", "60",
-          "seconds a worker remembers a validated access token instead of looking it up in Redis "
-          "(only while it hears the revocation channel, never past the token's expiry; bounds how "
-          "long a revocation missed on a broken connection goes unnoticed; 0: look up every time)"},
+          "seconds the server remembers a validated access token instead of looking it up in Redis "
+          "(only while every worker hears the revocation channel, never past the token's expiry; "
+          "bounds how long a revocation missed on a broken connection goes unnoticed; 0: look up "
+          "every time)"},
          number(&Config::tokenCacheSeconds, 0, 3600)},
         {{"DESKBOARD_HISTORY_DEPTH", "20", "accepted versions kept per dashboard state"},
          number(&Config::historyDepth, 1, 1000)},

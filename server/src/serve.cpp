@@ -12,6 +12,7 @@
 #include <deskboard/version.h>
 
 #include "api/stream_limiter.h"
+#include "auth/access_token_cache.h"
 #include "auth/auth_key_migration.h"
 #include "worker.h"
 
@@ -58,13 +59,14 @@ int serve(const Config& config, const Log& log) {
     Metrics metrics;
     auth::PasswordHasher hasher(static_cast<unsigned>(config.hashThreads));
     api::StreamLimiter limiter(config.maxStreamsPerUser);
+    auth::AccessTokenCache tokens(std::chrono::seconds(config.tokenCacheSeconds));
 
     std::vector<std::unique_ptr<Worker>> workers;
     std::uint16_t port = config.listenPort;
     try {
         for (int i = 0; i < config.workers; ++i) {
             workers.push_back(
-                std::make_unique<Worker>(config, port, metrics, log, hasher, limiter));
+                std::make_unique<Worker>(config, port, metrics, log, hasher, limiter, tokens));
             workers.back()->start();
             port = workers.back()->port();  // with port 0, the others join the first's port
         }

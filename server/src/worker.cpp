@@ -22,17 +22,19 @@ redis::ClientOptions redisClientOptions(const Config& config, Metrics* metrics, 
 }
 
 Worker::Worker(const Config& config, std::uint16_t port, Metrics& metrics, const Log& log,
-               auth::PasswordHasher& hasher, api::StreamLimiter& limiter)
+               auth::PasswordHasher& hasher, api::StreamLimiter& limiter,
+               auth::AccessTokenCache& tokens)
     : redis_(io_, config.redis, redisClientOptions(config, &metrics, log)),
       state_(redis_, state::StateOptions{config.stateTtlSeconds, config.ttlRefreshSeconds,
                                          config.historyDepth, config.redis.cluster}),
       auth_(io_, redis_, hasher,
             auth::AuthOptions{
                 config.accessTokenTtl, config.refreshTokenTtl, config.refreshGraceSeconds,
-                config.loginMaxFailures, config.loginWindowSeconds, config.tokenCacheSeconds,
-                [&metrics](bool fromMemory) { metrics.recordTokenCheck(fromMemory); }}),
+                config.loginMaxFailures, config.loginWindowSeconds,
+                [&metrics](bool fromMemory) { metrics.recordTokenCheck(fromMemory); }},
+            &tokens),
       events_(io_, config.redis, redisClientOptions(config, nullptr, log), redis_, state_, auth_,
-              limiter, metrics, std::chrono::seconds(config.sseHeartbeatSeconds)),
+              limiter, metrics, std::chrono::seconds(config.sseHeartbeatSeconds), &tokens),
       handler_(config, redis_, auth_, state_, events_, metrics),
       http_(io_,
             http::HttpServerOptions{

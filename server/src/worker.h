@@ -1,7 +1,8 @@
 // Internal: one io thread of the server with everything it owns: its io_context, Redis
 // connection and subscriber, services, API handler and HTTP listener (sharing the port with
 // the other workers through SO_REUSEPORT). Nothing in a worker is shared with another worker
-// except the process-wide pieces passed in (metrics, log, password hasher, stream limiter).
+// except the process-wide pieces passed in (metrics, log, password hasher, stream limiter,
+// access-token cache).
 #pragma once
 
 #include <functional>
@@ -19,6 +20,7 @@
 #include "api/api_handler.h"
 #include "api/event_hub.h"
 #include "api/stream_limiter.h"
+#include "auth/access_token_cache.h"
 
 namespace deskboard::server {
 
@@ -29,7 +31,8 @@ redis::ClientOptions redisClientOptions(const Config& config, Metrics* metrics, 
 class Worker {
   public:
     Worker(const Config& config, std::uint16_t port, Metrics& metrics, const Log& log,
-           auth::PasswordHasher& hasher, api::StreamLimiter& limiter);
+           auth::PasswordHasher& hasher, api::StreamLimiter& limiter,
+           auth::AccessTokenCache& tokens);
     ~Worker();
 
     // Binds the listening socket (throws std::system_error when it cannot) and starts

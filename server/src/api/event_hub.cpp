@@ -63,7 +63,7 @@ struct EventHub::Listener {
 EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
                    redis::ClientOptions subscriberOptions, redis::Client& redis,
                    state::StateService& state, auth::AuthService& auth, StreamLimiter& limiter,
-                   Metrics& metrics, std::chrono::seconds heartbeat)
+                   Metrics& metrics, std::chrono::seconds heartbeat, auth::AccessTokenCache* tokens)
     : io_(io),
       redis_(redis),
       state_(state),
@@ -71,6 +71,8 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
       limiter_(limiter),
       metrics_(metrics),
       heartbeatInterval_(heartbeat),
+      tokens_(tokens),
+      tokenListener_(tokens != nullptr ? tokens->addListener() : 0),
       subscriber_(
           io, endpoint,
           redis::Subscriptions{endpoint.cluster
@@ -79,21 +81,25 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
                                {std::string(kRevocationChannel)}},
           [this](std::string_view channel, std::string_view payload) {
               if (channel == kRevocationChannel) {
-                  auth_.forgetLogin(payload);
+                  if (tokens_ != nullptr) {
+                      tokens_->forgetLogin(payload);
+                  }
                   closeLogin(payload);
               } else {
                   deliver(channel, payload);
               }
           },
           [this] {
-              // Revocations announced while the subscriber was away were not heard.
-              auth_.forgetAllTokens();
+              // Hearing again (which forgets every token: announcements made while the
+              // subscriber was away were not heard); then the streams catch up.
+              if (tokens_ != nullptr) {
+                  tokens_->setHearing(tokenListener_, true);
+              }
               catchUpAll();
           },
-          subscriberOptions),
+          withTokenListener(subscriberOptions)),
       subscriptionTimer_(io),
       heartbeatTimer_(io) {
-    auth_.hearRevocationsThrough([this] { return !stopped_ && subscriber_.isSubscribed(); });
     if (endpoint.cluster) {
         std::vector<redis::Endpoint> seeds;
         for (const auto& seed : endpoint.seeds) {
@@ -114,7 +120,18 @@ EventHub::EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
 
 EventHub::~EventHub() {
     stop();
-    auth_.hearRevocationsThrough(nullptr);
+}
+
+redis::ClientOptions EventHub::withTokenListener(redis::ClientOptions options) {
+    if (tokens_ != nullptr) {
+        options.onReconnect = [this, next = std::move(options.onReconnect)] {
+            tokens_->setHearing(tokenListener_, false);  // the connection is lost
+            if (next) {
+                next();
+            }
+        };
+    }
+    return options;
 }
 
 void EventHub::start() {
@@ -131,6 +148,9 @@ void EventHub::stop() {
         return;
     }
     stopped_ = true;
+    if (tokens_ != nullptr) {
+        tokens_->setHearing(tokenListener_, false);
+    }
     heartbeatTimer_.cancel();
     subscriptionTimer_.cancel();
     subscriber_.stop();

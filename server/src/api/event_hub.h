@@ -5,8 +5,8 @@
 // slot. Both ways the revocation channel is a classic SUBSCRIBE (a classic PUBLISH reaches every
 // node of a cluster, so every instance hears it). It fans each event out to the streams of that
 // user and workspace, sends heartbeat comments, and closes streams whose token expired or whose
-// login was revoked. It also tells the AuthService whether revocations are heard (its access-token
-// cache works only then) and which logins to forget.
+// login was revoked. Its subscriber is also one listener of the process's access-token cache:
+// the cache works only while it hears, and forgets each login announced as revoked.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,7 @@
 #include <deskboard/server/redis/redis_subscriber.h>
 #include <deskboard/server/state/state_service.h>
 
+#include "auth/access_token_cache.h"
 #include "auth/auth_keys.h"
 #include "redis/sharded_subscriber.h"
 #include "stream_limiter.h"
@@ -42,7 +43,8 @@ class EventHub {
     EventHub(boost::asio::io_context& io, const redis::Endpoint& endpoint,
              redis::ClientOptions subscriberOptions, redis::Client& redis,
              state::StateService& state, auth::AuthService& auth, StreamLimiter& limiter,
-             Metrics& metrics, std::chrono::seconds heartbeat);
+             Metrics& metrics, std::chrono::seconds heartbeat,
+             auth::AccessTokenCache* tokens = nullptr);
     ~EventHub();
 
     void start();
@@ -62,6 +64,8 @@ class EventHub {
   private:
     struct Listener;
 
+    // subscriberOptions plus telling tokens_ when the subscriber loses its connection.
+    redis::ClientOptions withTokenListener(redis::ClientOptions options);
     void deliver(std::string_view channel, std::string_view payload);
     void closeLogin(std::string_view loginId);
     void catchUp(const std::shared_ptr<Listener>& listener);
@@ -77,6 +81,8 @@ class EventHub {
     StreamLimiter& limiter_;
     Metrics& metrics_;
     std::chrono::seconds heartbeatInterval_;
+    auth::AccessTokenCache* tokens_;  // the process's, or nullptr
+    std::size_t tokenListener_;       // this subscriber, as a listener of tokens_
     redis::Subscriber subscriber_;
     // A cluster's per-scope subscriptions, and the channels whose SSUBSCRIBE is not confirmed
     // yet: their new streams get the current version once it is (nothing published between the

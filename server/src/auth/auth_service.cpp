@@ -42,12 +42,12 @@ long long unixNow() {
 class AuthService::Impl : public std::enable_shared_from_this<Impl> {
   public:
     Impl(boost::asio::io_context& io, redis::Client& redis, PasswordHasher& hasher,
-         AuthOptions options)
+         AuthOptions options, AccessTokenCache* tokens)
         : io_(io),
           redis_(redis),
           hasher_(hasher),
           options_(options),
-          tokens_(std::chrono::seconds(options.tokenCacheSeconds)),
+          tokens_(tokens),
           createUser_(scripts::withPrelude(scripts::kCreateUser)),
           loginBegin_(scripts::withPrelude(scripts::kLoginBegin)),
           loginSucceeded_(scripts::withPrelude(scripts::kLoginSucceeded)),
@@ -389,7 +389,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                      if (*outcome == "reuse") {
                          // The script revoked the login and announced it; here it ends at once.
                          if (const auto loginId = textOf(elementOf(result.reply(), 1))) {
-                             self->tokens_.forgetLogin(*loginId);
+                             self->forgetLogin(*loginId);
                          }
                      }
                      done(invalidRefreshToken());  // "invalid", or "reuse" (login revoked)
@@ -398,13 +398,23 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
              });
     }
 
+    // A login this worker revoked: every worker of the process stops serving its tokens from
+    // memory now, before the answer (others hear the script's announcement).
+    void forgetLogin(std::string_view loginId) {
+        if (tokens_ != nullptr) {
+            tokens_->forgetLogin(loginId);
+        }
+    }
+
     void authenticate(std::string accessToken, std::function<void(Expected<Principal>)> done) {
         if (!detail::looksLikeToken(accessToken)) {
             answer<Principal>(std::move(done), unauthorized());
             return;
         }
         std::string hash = detail::tokenHash(accessToken);
-        auto known = tokens_.find(hash, unixNow(), AccessTokenCache::Clock::now());
+        auto known = tokens_ != nullptr
+                         ? tokens_->find(hash, unixNow(), AccessTokenCache::Clock::now())
+                         : std::nullopt;
         if (options_.onTokenCheck) {
             options_.onTokenCheck(known.has_value());
         }
@@ -412,7 +422,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
             answer<Principal>(std::move(done), std::move(*known));
             return;
         }
-        const auto generation = tokens_.generation();
+        const auto generation = tokens_ != nullptr ? tokens_->generation() : 0;
         command({"HMGET", keys::accessToken(hash), "userId", "loginId", "username", "expiresAt",
                  "personalWorkspace"},
                 [self = shared_from_this(), hash, generation,
@@ -434,8 +444,10 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
                     Principal principal{std::move(*userId), username.value_or(std::string()),
                                         std::move(*loginId), expiresAt.value_or(0),
                                         personal.value_or(std::string())};
-                    self->tokens_.store(std::move(hash), principal, generation, unixNow(),
-                                        AccessTokenCache::Clock::now());
+                    if (self->tokens_ != nullptr) {
+                        self->tokens_->store(std::move(hash), principal, generation, unixNow(),
+                                             AccessTokenCache::Clock::now());
+                    }
                     done(std::move(principal));
                 });
     }
@@ -451,7 +463,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
               done = std::move(done)](Result result) {
                  // Here at once (even when the outcome is unknown: forgetting is always safe);
                  // other instances when the script's announcement arrives.
-                 self->tokens_.forgetLogin(loginId);
+                 self->forgetLogin(loginId);
                  if (!result.succeeded()) {
                      done(storageError(result));
                  } else {
@@ -718,7 +730,7 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
     redis::Client& redis_;
     PasswordHasher& hasher_;
     AuthOptions options_;
-    AccessTokenCache tokens_;
+    AccessTokenCache* tokens_;  // the process's, or nullptr
 
   private:
     // Per instance (the client caches each script's SHA in it; instances run on different
@@ -730,8 +742,8 @@ class AuthService::Impl : public std::enable_shared_from_this<Impl> {
 };
 
 AuthService::AuthService(boost::asio::io_context& io, redis::Client& redis, PasswordHasher& hasher,
-                         AuthOptions options)
-    : impl_(std::make_shared<Impl>(io, redis, hasher, options)) {
+                         AuthOptions options, AccessTokenCache* tokens)
+    : impl_(std::make_shared<Impl>(io, redis, hasher, std::move(options), tokens)) {
     impl_->start();
 }
 
@@ -764,18 +776,6 @@ void AuthService::logout(const Principal& principal, std::function<void(Expected
 
 void AuthService::loginAlive(const std::string& loginId, std::function<void(Expected<bool>)> done) {
     impl_->loginAlive(loginId, std::move(done));
-}
-
-void AuthService::hearRevocationsThrough(std::function<bool()> hearing) {
-    impl_->tokens_.hearRevocationsThrough(std::move(hearing));
-}
-
-void AuthService::forgetLogin(std::string_view loginId) {
-    impl_->tokens_.forgetLogin(loginId);
-}
-
-void AuthService::forgetAllTokens() {
-    impl_->tokens_.forgetAll();
 }
 
 void AuthService::workspacesOf(const std::string& userId,

@@ -1,8 +1,9 @@
 // The access-token cache end to end: two deskboard-server instances on one redis-server.
 // A token validated once is not looked up again (counted in INFO commandstats) unless the cache
 // is turned off; every revocation (logout, refresh-token reuse, the admin command line) ends the
-// token on the revoking instance at once and on the other as soon as the announcement arrives;
-// and an instance that cannot hear the announcements serves nothing from memory.
+// token on every worker of the revoking instance at once and on the other instance as soon as
+// the announcement arrives; and an instance that cannot hear the announcements serves nothing
+// from memory.
 #include <QTest>
 #include <http_client.h>
 #include <qtest_json.h>
@@ -115,6 +116,25 @@ class ApiTokenCacheTest : public QObject {
         // Only that sign-in: the other one goes on, on both.
         QCOMPARE(statusThrough(a, otherSignIn.access), 404);
         QCOMPARE(statusThrough(b, otherSignIn.access), 404);
+    }
+
+    // The workers of one server share one memory: a logout on one worker ends the token on all
+    // of them before it answers (each new connection may land on either worker).
+    void aLogoutEndsTheTokenOnEveryWorkerAtOnce() {
+        RedisProcess redis;
+        ServerProcess server(redis, {{QStringLiteral("DESKBOARD_WORKERS"), QStringLiteral("2")}});
+        server.addUser(QStringLiteral("frank"), kPassword);
+        const auto frank = login(server, QStringLiteral("frank"));
+        for (int i = 0; i < 10; ++i) {
+            QCOMPARE(statusThrough(server, frank.access), 404);
+        }
+        HttpClient client(server.baseUrl());
+        client.setToken(frank.access);
+        QCOMPARE(client.post(QStringLiteral("/api/auth/logout"), nlohmann::json::object()).status,
+                 200);
+        for (int i = 0; i < 10; ++i) {
+            QCOMPARE(statusThrough(server, frank.access), 401);
+        }
     }
 
     void refreshTokenReuseEndsTheLoginAtOnce() {

@@ -29,7 +29,7 @@ class Metrics {
         (found ? stateReadsFound_ : stateReadsMissing_).fetch_add(1, std::memory_order_relaxed);
     }
     void recordConflict() { conflicts_.fetch_add(1, std::memory_order_relaxed); }
-    // An access token checked: from the worker's memory, or looked up in Redis.
+    // An access token checked: from the process's memory, or looked up in Redis.
     void recordTokenCheck(bool fromMemory) {
         (fromMemory ? tokenChecksMemory_ : tokenChecksRedis_)
             .fetch_add(1, std::memory_order_relaxed);

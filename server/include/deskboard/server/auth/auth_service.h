@@ -23,16 +23,14 @@ namespace deskboard::server::auth {
 
 using protocol::Expected;
 
+class AccessTokenCache;
+
 struct AuthOptions {
     long long accessTokenTtl = 900;       // DESKBOARD_ACCESS_TOKEN_TTL (s)
     long long refreshTokenTtl = 2592000;  // DESKBOARD_REFRESH_TOKEN_TTL (s)
     long long refreshGraceSeconds = 10;   // DESKBOARD_REFRESH_GRACE_SECONDS
     int loginMaxFailures = 10;            // DESKBOARD_LOGIN_MAX_FAILURES
     long long loginWindowSeconds = 900;   // DESKBOARD_LOGIN_WINDOW_SECONDS
-    // DESKBOARD_TOKEN_CACHE_SECONDS: how long a validated access token is remembered (0: every
-    // request looks its token up). Only used once hearRevocationsThrough() says revocations are
-    // heard; the admin command line never does.
-    long long tokenCacheSeconds = 0;
     // Told of every access token checked: true when the answer came from memory (metrics).
     std::function<void(bool fromMemory)> onTokenCheck = nullptr;
 };
@@ -78,8 +76,11 @@ class AuthService {
     // `redis` must run on `io`. `redis` and `hasher` must outlive the service and its
     // pending calls; `done` callbacks of calls still in flight when the service is destroyed
     // still run (on `io`).
+    // With `tokens` (the process's AccessTokenCache, src/auth/access_token_cache.h), validated
+    // access tokens are remembered there and revocations forget them; without, every token is
+    // looked up (the admin command line).
     AuthService(boost::asio::io_context& io, redis::Client& redis, PasswordHasher& hasher,
-                AuthOptions options);
+                AuthOptions options, AccessTokenCache* tokens = nullptr);
     ~AuthService();
     AuthService(const AuthService&) = delete;
     AuthService& operator=(const AuthService&) = delete;
@@ -103,15 +104,6 @@ class AuthService {
     void logout(const Principal& principal, std::function<void(Expected<bool>)> done);
     // True while the login still exists (event streams close when it is revoked).
     void loginAlive(const std::string& loginId, std::function<void(Expected<bool>)> done);
-
-    // --- the access-token cache (src/auth/access_token_cache.h) ---
-    // `hearing` tells whether the revocation channel is subscribed right now; validated tokens
-    // are remembered only while it says so (nullptr: never).
-    void hearRevocationsThrough(std::function<bool()> hearing);
-    // A revocation announced on the channel (by this instance or another).
-    void forgetLogin(std::string_view loginId);
-    // The channel was subscribed (again): announcements may have been missed.
-    void forgetAllTokens();
 
     // --- workspaces ---
     void workspacesOf(const std::string& userId,
