@@ -3,6 +3,14 @@
 
 CLK_TCK=${CLK_TCK:-$(getconf CLK_TCK)}
 
+# on_exit_run FUNCTION: FUNCTION runs when the script ends, however it ends (Ctrl-C and SIGTERM
+# exit with 130), and a failing command is named with its line first (set -e scripts).
+on_exit_run() {
+  trap "$1" EXIT
+  trap 'exit 130' INT TERM
+  trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+}
+
 # stop_pid PID NAME: SIGTERM, then SIGKILL after 10 s; reaps it when it is this shell's child.
 stop_pid() {
   local pid=$1 name=$2
@@ -21,7 +29,7 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick).
 free_port() {
   node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }

@@ -87,22 +87,7 @@ cleanup() {
   rm -rf "$TMP"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
-
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "found no free port on $HOST"
-}
+on_exit_run cleanup
 
 # Percentiles of the numbers in a file, one a line (nearest rank).
 percentile() { # file p
@@ -115,7 +100,7 @@ ms() { awk -v s="$1" 'BEGIN { if (s == "n/a") print s; else printf "%.1f", s * 1
 client() { "$CLIENT_BIN" "$@"; }
 
 # ---------------------------------------------------------------------------------- checks
-for tool in redis-server redis-cli curl awk sort; do
+for tool in redis-server redis-cli curl node awk sort; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
 [[ -x "$CLIENT_BIN" ]] || die "no client binary at $CLIENT_BIN (cmake --build $BUILD_DIR --target deskboard)"

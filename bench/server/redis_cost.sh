@@ -77,9 +77,7 @@ cleanup() {
   rm -rf "$TMP"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+on_exit_run cleanup
 
 for tool in git cmake redis-server redis-cli wrk curl python3 node awk; do
   command -v "$tool" >/dev/null || die "$tool not found"

@@ -92,9 +92,7 @@ cleanup() {
   rm -rf "$TMP"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+on_exit_run cleanup
 
 machine_busy_seconds() { # all cores, idle and iowait left out
   awk -v tck="$CLK_TCK" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / tck; exit }' /proc/stat
