@@ -5,7 +5,6 @@
 
 #include <QDeadlineTimer>
 #include <QProcess>
-#include <QTcpSocket>
 #include <QTest>
 #include <redis_process.h>
 
@@ -48,8 +47,13 @@ class ServerProcess {
     qint64 pid() const { return process_.processId(); }
     QProcess& process() { return process_; }
 
-    // Everything the server wrote to standard error so far (its log).
+    // Everything the server wrote to standard error so far (its log), including what is still
+    // in the pipe: QProcess reads the pipe only when asked, so a line the server wrote before
+    // the last request may not have been read yet.
     QByteArray log() {
+        process_.setReadChannel(QProcess::StandardError);
+        while (process_.state() == QProcess::Running && process_.waitForReadyRead(0)) {
+        }
         log_ += process_.readAllStandardError();
         return log_;
     }
@@ -115,25 +119,29 @@ class ServerProcess {
     }
 
   private:
+    // Ready once this run's log says it listens on our port: a TCP connect alone could reach
+    // another test's server that took the port between stop() and start(), and the lines the
+    // server logged before listening (a key migration, the slot map) are in log() from then on.
     void start() {
         process_.setProcessEnvironment(environment_);
         process_.start(binary(), {});
         if (!process_.waitForStarted(10000)) {
             qFatal("cannot start deskboard-server: %s", qPrintable(process_.errorString()));
         }
+        const qsizetype runStart = log().size();
+        const QByteArray listening = "listening on 127.0.0.1:" + QByteArray::number(port_) + ' ';
         const QDeadlineTimer deadline(15000);
         while (!deadline.hasExpired()) {
-            QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, port_);
-            if (socket.waitForConnected(200)) {
+            if (log().indexOf(listening, runStart) >= 0) {
                 return;
             }
             if (process_.state() == QProcess::NotRunning) {
                 qFatal("deskboard-server exited at start: %s", log().constData());
             }
-            QTest::qWait(20);
+            process_.waitForReadyRead(100);
         }
-        qFatal("deskboard-server did not listen on port %u within 15 s", port_);
+        qFatal("deskboard-server did not listen on port %u within 15 s: %s", port_,
+               log().constData());
     }
 
     quint16 port_;
