@@ -15,6 +15,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <child_process.h>
 #include <signal.h>
 
 namespace deskboard::testing {
@@ -101,6 +102,7 @@ class DeskboardEnvironment {
     std::unique_ptr<QProcess> start(const QString& profile, const QStringList& arguments) const {
         auto process = std::make_unique<QProcess>();
         process->setProcessEnvironment(environment_);
+        killWithTest(*process);
         process->start(binary(), QStringList{QStringLiteral("--profile"), profile} + arguments);
         process->closeWriteChannel();
         return process;

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTest>
+#include <child_process.h>
 #include <redis_process.h>
 
 #include "deskboard_process.h"
@@ -41,6 +42,7 @@ class Server {
         process_.setStandardOutputFile(QProcess::nullDevice());
         process_.setStandardErrorFile(logDir_.filePath(QStringLiteral("server.log")),
                                       QIODevice::Append);
+        deskboard::testing::killWithTest(process_);
         process_.start(QStringLiteral(DESKBOARD_SERVER_BINARY), {});
         if (!process_.waitForStarted(10000)) {
             qFatal("cannot start deskboard-server: %s", qPrintable(process_.errorString()));

@@ -15,6 +15,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <child_process.h>
 #include <redis_process.h>
 
 namespace deskboard::testing {
@@ -109,6 +110,7 @@ class RedisCluster {
                  nodeDir});
             process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
             process->setStandardOutputFile(QDir(nodeDir).filePath(QStringLiteral("redis.log")));
+            killWithTest(*process);
             process->start();
             if (!process->waitForStarted(10000)) {
                 qFatal("cannot start redis-server: %s", qPrintable(process->errorString()));

@@ -9,6 +9,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <child_process.h>
 #include <signal.h>
 
 namespace deskboard::testing {
@@ -88,6 +89,7 @@ class RedisProcess {
                               extraArguments_);
         process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process_.setStandardOutputFile(dir_.filePath(QStringLiteral("redis.log")));
+        killWithTest(process_);
         process_.start();
         if (!process_.waitForStarted(10000)) {
             qFatal("cannot start redis-server: %s", qPrintable(process_.errorString()));

@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QProcess>
 #include <QTest>
+#include <child_process.h>
 #include <redis_process.h>
 
 namespace deskboard::testing {
@@ -123,12 +124,14 @@ class ServerProcess {
     // another test's server that took the port between stop() and start(), and the lines the
     // server logged before listening (a key migration, the slot map) are in log() from then on.
     void start() {
+        // Taken before the start: the new process may have logged its line by the first read.
+        const qsizetype runStart = log().size();
         process_.setProcessEnvironment(environment_);
+        killWithTest(process_);
         process_.start(binary(), {});
         if (!process_.waitForStarted(10000)) {
             qFatal("cannot start deskboard-server: %s", qPrintable(process_.errorString()));
         }
-        const qsizetype runStart = log().size();
         const QByteArray listening = "listening on 127.0.0.1:" + QByteArray::number(port_) + ' ';
         const QDeadlineTimer deadline(15000);
         while (!deadline.hasExpired()) {

@@ -17,6 +17,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <child_process.h>
 #include <event_stream_reader.h>
 #include <http_client.h>
 #include <qtest_json.h>
@@ -103,6 +104,7 @@ class Balancer {
 
     bool start() {
         process_.setProcessChannelMode(QProcess::MergedChannels);
+        killWithTest(process_);
         process_.start(executable_, {QStringLiteral("-db"), QStringLiteral("-f"), configPath_});
         return process_.waitForStarted(10000);
     }

@@ -17,6 +17,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
+#include <child_process.h>
 #include <io_wait.h>
 #include <nlohmann/json.hpp>
 #include <qtest_json.h>
@@ -161,6 +162,7 @@ std::vector<std::string> allKeys(const StateKeys& keys) {
 class Subscriber {
   public:
     Subscriber(const RedisProcess& redis, const std::string& channel) {
+        deskboard::testing::killWithTest(process_);
         process_.start(QStringLiteral("redis-cli"),
                        {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
                         QString::number(redis.port()), QStringLiteral("SUBSCRIBE"),
