@@ -6,7 +6,6 @@
 #pragma once
 
 #include <QProcess>
-
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
