@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -255,6 +256,50 @@ std::string formatEcmascriptNumber(double number) {
 }
 
 void appendCanonicalString(std::string& out, std::string_view text) {
+    appendStringImpl(out, text);
+}
+
+namespace {
+
+// True when one of the eight bytes of `word` is below 0x20, a '"' or a '\\' (the bytes an
+// RFC 8785 string escapes), eight at a time: the classic "has a zero byte" bit trick, applied
+// to the word xor-ed with each quote character and to the word less 0x20 in every byte.
+bool wordNeedsEscape(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+    const auto hasZeroByte = [](std::uint64_t w) { return (w - kOnes) & ~w & kHighBits; };
+    const std::uint64_t below20 = (word - kOnes * 0x20) & ~word & kHighBits;
+    return (below20 | hasZeroByte(word ^ (kOnes * '"')) | hasZeroByte(word ^ (kOnes * '\\'))) != 0;
+}
+
+bool needsEscape(std::string_view text) {
+    std::size_t pos = 0;
+    for (; pos + 8 <= text.size(); pos += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + pos, sizeof word);
+        if (wordNeedsEscape(word)) {
+            return true;
+        }
+    }
+    for (; pos < text.size(); ++pos) {
+        const auto byte = static_cast<unsigned char>(text[pos]);
+        if (byte < 0x20 || byte == '"' || byte == '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void appendCanonicalStringOfValidUtf8(std::string& out, std::string_view text) {
+    // Most strings of a state need no escape at all: one append for those.
+    if (!needsEscape(text)) {
+        out.push_back('"');
+        out.append(text);
+        out.push_back('"');
+        return;
+    }
     appendStringImpl(out, text);
 }
 

@@ -149,6 +149,37 @@ class CanonicalJsonTest : public QObject {
                  std::string("\"\\u0001\\b\\t\\n\\f\\r\\u001f\x7f/\\\"\\\\\xe2\x80\xa8\""));
     }
 
+    // The variant for text known to be valid UTF-8 looks for escapes eight bytes at a time:
+    // every byte that needs an escape, at every offset of a word and of the tail, and the
+    // bytes just beside them, give what the validating writer gives.
+    void stringOfValidUtf8MatchesTheValidatingWriter() {
+        std::vector<char> bytes;
+        for (int c = 0; c < 0x80; ++c) {
+            bytes.push_back(static_cast<char>(c));
+        }
+        for (const std::size_t length : {1, 7, 8, 9, 15, 16, 17, 24}) {
+            for (std::size_t at = 0; at < length; ++at) {
+                for (const char c : bytes) {
+                    std::string text(length, 'a');
+                    text[at] = c;
+                    std::string expected;
+                    std::string actual;
+                    appendCanonicalString(expected, text);
+                    appendCanonicalStringOfValidUtf8(actual, text);
+                    QCOMPARE(actual, expected);
+                }
+            }
+        }
+        for (const std::string_view text : {"", "caf\xc3\xa9 \xf0\x9f\x98\x80 \xee\x80\x80",
+                                            "tab\there \"quoted\" back\\slash \x7f"}) {
+            std::string expected;
+            std::string actual;
+            appendCanonicalString(expected, text);
+            appendCanonicalStringOfValidUtf8(actual, text);
+            QCOMPARE(actual, expected);
+        }
+    }
+
     void nestedStructuresHaveNoWhitespace() {
         QCOMPARE(
             canonicalJson(parsed(R"( { "b" : [ 1 , { "d" : null , "c" : true } ] , "a" : "" } )")),

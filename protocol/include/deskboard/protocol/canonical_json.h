@@ -25,6 +25,9 @@ std::string formatEcmascriptNumber(double number);
 // simdjson documents with them, and its tests compare the result with canonicalJson()):
 // appends `text` (UTF-8) as an RFC 8785 string; throws std::domain_error for invalid UTF-8.
 void appendCanonicalString(std::string& out, std::string_view text);
+// The same for text already known to be valid UTF-8 (a string of a parser that validated its
+// whole input, as simdjson does): only the escapes are looked for.
+void appendCanonicalStringOfValidUtf8(std::string& out, std::string_view text);
 // The RFC 8785 member order: true when key `a` sorts before `b` by UTF-16 code units.
 bool canonicalKeyLess(std::string_view a, std::string_view b);
 // False when plain byte order already is the RFC 8785 order for this key: UTF-8 byte order is
