@@ -33,9 +33,8 @@ nlohmann::json benchState(std::size_t targetBytes) {
 
 std::string saveBody() {
     const nlohmann::json state = benchState(10 * 1024);
-    return nlohmann::json{{"version", 7},
-                          {"state", state},
-                          {"checksum", deskboard::protocol::stateChecksum(state)}}
+    return nlohmann::json{
+        {"version", 7}, {"state", state}, {"checksum", deskboard::protocol::stateChecksum(state)}}
         .dump();
 }
 
