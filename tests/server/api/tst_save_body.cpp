@@ -292,6 +292,18 @@ class SaveBodyTest : public QObject {
         QTest::newRow("trailing garbage") << QByteArray("{\"version\":1,\"state\":{}} x");
         QTest::newRow("invalid utf-8") << QByteArray("{\"version\":1,\"state\":{\"a\":\"\xc3\"}}");
         QTest::newRow("invalid utf-8 key") << QByteArray("{\"version\":1,\"state\":{\"\xff\":1}}");
+        // Escapes that decode to no valid UTF-8: refused by both, also in a key (the server
+        // writes strings without validating them again: simdjson must have refused these).
+        QTest::newRow("lone escaped high surrogate")
+            << QByteArray("{\"version\":1,\"state\":{\"a\":\"\\ud800\"}}");
+        QTest::newRow("lone escaped low surrogate")
+            << QByteArray("{\"version\":1,\"state\":{\"a\":\"x\\udc00y\"}}");
+        QTest::newRow("lone escaped surrogate in a key")
+            << QByteArray("{\"version\":1,\"state\":{\"\\ud83d\":1}}");
+        QTest::newRow("reversed surrogate pair")
+            << QByteArray("{\"version\":1,\"state\":{\"a\":\"\\ude00\\ud83d\"}}");
+        QTest::newRow("escaped surrogate pair")
+            << QByteArray("{\"version\":1,\"state\":{\"a\":\"\\ud83d\\ude00\"}}");
         QTest::newRow("raw control") << QByteArray("{\"version\":1,\"state\":{\"a\":\"\x01\"}}");
         QTest::newRow("nul after") << QByteArray("{\"version\":1,\"state\":{}}\0", 26);
         QTest::newRow("1e400") << QByteArray("{\"version\":1,\"state\":{\"a\":1e400}}");
