@@ -104,7 +104,9 @@ void appendCanonical(std::string& out, simdjson::dom::element value, std::vector
             return;
         case Type::INT64: {
             // Integers that a double holds exactly are their own digits (most numbers of a
-            // state: positions and sizes); others go through the double they denote.
+            // state: positions and sizes); others go through the double they denote. The rule
+            // of appendEcmascriptNumber's integer branch, kept here in the walk: a shared
+            // inline helper in protocol/ measured 4 % slower per save body (bench_save_body).
             constexpr std::int64_t kExact = std::int64_t{1} << 53;
             const std::int64_t number = value.get_int64().value_unsafe();
             if (number > -kExact && number < kExact) {
